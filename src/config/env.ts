@@ -1,0 +1,147 @@
+import crypto from 'node:crypto';
+import { ConfigError } from '../lib/errors';
+
+export type Role = 'all' | 'api' | 'worker' | 'scheduler';
+const ROLES: readonly Role[] = ['all', 'api', 'worker', 'scheduler'];
+
+/** Settings read from the environment, validated once at start-up. */
+export interface EnvSettings {
+  /** PORT — HTTP port (default 3000). */
+  port: number;
+  /** HOST — bind address (default 0.0.0.0). */
+  host: string;
+  /** REDIS_URL — default redis://127.0.0.1:6379; comma-separated seeds with REDIS_CLUSTER=true. */
+  redisUrl: string;
+  /** Whether REDIS_URL was set explicitly (if not, start may run a private redis-server). */
+  redisUrlExplicit: boolean;
+  /** REDIS_CLUSTER — treat REDIS_URL as Redis Cluster seeds (default false). */
+  redisCluster: boolean;
+  /** SNOWGATE_QUEUE_PREFIX — BullMQ prefix, a hash tag so a queue's keys share one cluster slot (default {snowgate}). */
+  queuePrefix: string;
+  /** SNOWGATE_CONFIG — path of the JSON config file of instances. */
+  configPath?: string;
+  /** SNOWGATE_ADMIN_TOKEN — bearer for admin and ops routes; generated (and printed) when unset. */
+  adminToken: string;
+  adminTokenGenerated: boolean;
+  /** SNOWGATE_ENCRYPTION_KEY — base64 of 32 bytes; encrypts tokens and secrets at rest. */
+  encryptionKey: Buffer;
+  /** True when SNOWGATE_ENCRYPTION_KEY was not set (the start command then keeps a local key file). */
+  encryptionKeyGenerated: boolean;
+  /** SNOWGATE_PUBLIC_URL — where ServiceNow reaches the gateway (default http://localhost:PORT). */
+  publicUrl: string;
+  /** LOG_LEVEL — error | warn | info | debug | silent (default info). */
+  logLevel: string;
+  /** SNOWGATE_ROLE — all | api | worker | scheduler (default all). */
+  role: Role;
+  /** SNOWGATE_MAX_BODY_BYTES — webhook body limit (default 1 MiB). */
+  maxBodyBytes: number;
+  /** SNOWGATE_WORKER_CONCURRENCY — jobs each worker processes at once, per queue (default 50). */
+  workerConcurrency: number;
+  /** SNOWGATE_JOB_LOCK_MS — job lock; a job whose worker died is taken up again after it (default 30000). */
+  jobLockMs: number;
+  /** SNOWGATE_JOB_DEADLINE_MS — longest an enrichment attempt may take before it is failed and retried (default 120000). */
+  jobDeadlineMs: number;
+  /** SNOWGATE_DELIVERY_ATTEMPTS — delivery attempts before an event is dead-lettered (default 8). */
+  deliveryAttempts: number;
+  /** SNOWGATE_DELIVERY_BACKOFF_MS — first delivery retry delay; doubles each attempt, with jitter (default 1000). */
+  deliveryBackoffMs: number;
+  /** SNOWGATE_METRICS_PUBLIC — serve /metrics without the admin token (default false). */
+  metricsPublic: boolean;
+  /** SNOWGATE_SANDBOX — force (true) or forbid (false) the embedded sandbox; default: on when no instance is configured. */
+  sandbox?: boolean;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function url(env: NodeJS.ProcessEnv, name: string, fallback: string, protocols: string[]): string {
+  const raw = env[name] ?? fallback;
+  for (const part of raw.split(',')) {
+    let parsed: URL;
+    try {
+      parsed = new URL(part.trim());
+    } catch {
+      throw new ConfigError(`${name} must be a URL (${protocols.join(' or ')}), got "${raw}"`);
+    }
+    if (!protocols.includes(parsed.protocol)) throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function encryptionKey(env: NodeJS.ProcessEnv): { key: Buffer; generated: boolean } {
+  const raw = env.SNOWGATE_ENCRYPTION_KEY;
+  if (raw === undefined || raw === '') return { key: crypto.randomBytes(32), generated: true };
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(raw)) {
+    throw new ConfigError('SNOWGATE_ENCRYPTION_KEY must be base64 of exactly 32 bytes (openssl rand -base64 32)');
+  }
+  return { key, generated: false };
+}
+
+/**
+ * Whether every key `${prefix}:…` hashes to the prefix's cluster slot: Redis hashes only the part between
+ * the first `{` and the first `}` after it, when that part is not empty.
+ */
+function hasHashTag(prefix: string): boolean {
+  const open = prefix.indexOf('{');
+  return open >= 0 && prefix.indexOf('}', open + 1) > open + 1;
+}
+
+/** Reads and validates the environment; throws ConfigError naming the bad variable. */
+export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvSettings {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const role = (env.SNOWGATE_ROLE ?? 'all') as Role;
+  if (!ROLES.includes(role)) throw new ConfigError(`SNOWGATE_ROLE must be one of ${ROLES.join(', ')}, got "${env.SNOWGATE_ROLE}"`);
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly', 'silent'].includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be error, warn, info, debug or silent, got "${logLevel}"`);
+  }
+  const adminToken = env.SNOWGATE_ADMIN_TOKEN;
+  if (adminToken !== undefined && adminToken !== '' && adminToken.length < 16) {
+    throw new ConfigError('SNOWGATE_ADMIN_TOKEN must be at least 16 characters');
+  }
+  const queuePrefix = env.SNOWGATE_QUEUE_PREFIX ?? '{snowgate}';
+  if (!/^[A-Za-z0-9_{}-]{1,64}$/.test(queuePrefix)) throw new ConfigError(`SNOWGATE_QUEUE_PREFIX may hold only letters, digits, _, -, { and }, got "${queuePrefix}"`);
+  const redisCluster = bool(env, 'REDIS_CLUSTER') ?? false;
+  if (redisCluster && !hasHashTag(queuePrefix)) {
+    throw new ConfigError(`SNOWGATE_QUEUE_PREFIX must hold a non-empty {hash tag} with REDIS_CLUSTER=true (e.g. {snowgate}), got "${queuePrefix}"`);
+  }
+  const key = encryptionKey(env);
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    redisUrlExplicit: env.REDIS_URL !== undefined && env.REDIS_URL !== '',
+    redisCluster,
+    queuePrefix,
+    configPath: env.SNOWGATE_CONFIG || undefined,
+    adminToken: adminToken || crypto.randomBytes(24).toString('base64url'),
+    adminTokenGenerated: !adminToken,
+    encryptionKey: key.key,
+    encryptionKeyGenerated: key.generated,
+    publicUrl: url(env, 'SNOWGATE_PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']),
+    logLevel,
+    role,
+    maxBodyBytes: integer(env, 'SNOWGATE_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    sandbox: bool(env, 'SNOWGATE_SANDBOX'),
+    metricsPublic: bool(env, 'SNOWGATE_METRICS_PUBLIC') ?? false,
+    workerConcurrency: integer(env, 'SNOWGATE_WORKER_CONCURRENCY', 50, 1, 1000),
+    jobLockMs: integer(env, 'SNOWGATE_JOB_LOCK_MS', 30_000, 1000, 600_000),
+    jobDeadlineMs: integer(env, 'SNOWGATE_JOB_DEADLINE_MS', 120_000, 1000, 3_600_000),
+    deliveryAttempts: integer(env, 'SNOWGATE_DELIVERY_ATTEMPTS', 8, 1, 50),
+    deliveryBackoffMs: integer(env, 'SNOWGATE_DELIVERY_BACKOFF_MS', 1000, 1, 3_600_000),
+  };
+}

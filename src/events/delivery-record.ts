@@ -1,0 +1,85 @@
+import type { AttemptOutcome, OutcomeKind } from './delivery-outcome';
+import type { SnowgateEvent } from './to-cloud-event';
+
+/** One delivery attempt as kept in a job's history and in a dead letter. */
+export interface AttemptRecord {
+  /** 1-based attempt number within this delivery job. */
+  attempt: number;
+  /** When the attempt started, RFC 3339. */
+  at: string;
+  kind: OutcomeKind;
+  status?: number;
+  error?: string;
+  durationMs: number;
+  /** The delay chosen before the next attempt, when one was scheduled. */
+  retryInMs?: number;
+}
+
+/** The payload of a `deliver` job. Job name = event type; job id = event id, or `{eventId}-r{n}` for replay n. */
+export interface DeliveryJobData {
+  /** The CloudEvent in its JSON form; its `id` never changes, whatever the job id. */
+  event: Record<string, unknown>;
+  instanceId: string;
+  /** Attempts so far, oldest first. */
+  attempts: AttemptRecord[];
+  /** The job id this delivery replays, if it is a replay. */
+  replayOf?: string;
+  /** Epoch ms at which the delivery was enqueued. */
+  enqueuedAt: number;
+  /** The record lane this event waits its turn in (records that change over time). */
+  lane?: { key: string; seq: number };
+  /** How often this delivery has waited for an earlier event of its record. */
+  laneWaits?: number;
+  /** A first attempt the ingest worker already made inline (and that did not deliver): the job settles it instead of sending again. */
+  firstAttempt?: { at: string; outcome: AttemptOutcome };
+}
+
+/** Why an event was dead-lettered. */
+export type DeadLetterReason =
+  /** Retryable failures until the schedule was spent. */
+  | 'retries_exhausted'
+  /** The subscriber answered a non-retryable status (4xx other than 408/410/429, or 3xx). */
+  | 'rejected'
+  /** The subscriber answered 410 Gone; it is now disabled. */
+  | 'subscriber_gone'
+  /** The subscriber was disabled by an earlier 410; nothing was sent. */
+  | 'subscriber_disabled'
+  /** The callback URL resolves to a non-public address. */
+  | 'ssrf_blocked'
+  /** The callback URL is not an http(s) URL. */
+  | 'invalid_callback_url'
+  /** The instance is unknown, has notifications off, or lacks a callback URL or signature key. */
+  | 'not_configured'
+  /** The signature key cannot be used (not base64). */
+  | 'invalid_signature_key';
+
+/** The payload of a `dead-letter` job (job id = event id): everything an operator needs to judge and replay. */
+export interface DeadLetterEntry {
+  event: Record<string, unknown>;
+  instanceId: string;
+  reason: DeadLetterReason;
+  /** Human text: the last status or error. */
+  message: string;
+  attempts: AttemptRecord[];
+  /** The `deliver` job that gave up. */
+  deliveryJobId: string;
+  /** Epoch ms. */
+  deadLetteredAt: number;
+}
+
+/** One attempt, reported to {@link DeliveryHooks.onAttempt}. */
+export interface AttemptReport extends AttemptOutcome {
+  eventId: string;
+  eventType: string;
+  instanceId: string;
+  attempt: number;
+  /** The delay chosen before the next attempt (Retry-After or backoff), when a retry was scheduled. */
+  retryInMs?: number;
+}
+
+/** Callbacks for metrics and logs; they must not throw (errors are caught and ignored). */
+export interface DeliveryHooks {
+  onAttempt?(outcome: AttemptReport): void;
+  onDelivered?(event: SnowgateEvent, ms: number, attempts: number): void;
+  onDeadLettered?(entry: DeadLetterEntry): void;
+}

@@ -1,0 +1,95 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { classifyStatus, parseRetryAfter, type AttemptOutcome } from './delivery-outcome';
+import { signEvent } from './sign-event';
+import { resolveTarget, SsrfBlockedError, systemResolver, type HostResolver, type ResolvedAddress } from './ssrf-guard';
+import type { SnowgateEvent } from './to-cloud-event';
+
+/** Where and how one event goes: the instance's subscriber settings. */
+export interface DeliveryTarget {
+  callbackUrl: string;
+  signatureKey: string;
+  allowPrivateTargets: boolean;
+}
+
+/** Knobs of one send. */
+export interface SendOptions {
+  /** Whole-request timeout in ms (connect to last byte). Default 10000. */
+  timeoutMs?: number;
+  /** Host resolver for the SSRF check; the system resolver by default. */
+  resolve?: HostResolver;
+  userAgent?: string;
+}
+
+/** A lookup that only ever answers the addresses already vetted, so DNS rebinding cannot bypass the guard. */
+function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
+  return ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    if (options?.all) callback(null, addresses);
+    else callback(null, addresses[0].address, addresses[0].family);
+  }) as unknown as LookupFunction;
+}
+
+function permanent(reason: string, error: string, started: number): AttemptOutcome {
+  return { kind: 'permanent', reason, error, durationMs: Date.now() - started };
+}
+
+/**
+ * POSTs one signed event to the subscriber and classifies the answer (see `classifyStatus`).
+ * The host is resolved and vetted first (`ssrf_blocked` unless private targets are allowed) and the
+ * connection is pinned to the vetted addresses. Redirects are not followed (a 3xx is permanent).
+ * Never throws: every failure is an outcome.
+ */
+export async function sendEvent(event: SnowgateEvent, target: DeliveryTarget, options: SendOptions = {}): Promise<AttemptOutcome> {
+  const started = Date.now();
+  let url: URL;
+  try {
+    url = new URL(target.callbackUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported scheme ${url.protocol}`);
+  } catch (err) {
+    return permanent('invalid_callback_url', (err as Error).message, started);
+  }
+  let addresses: ResolvedAddress[];
+  try {
+    addresses = await resolveTarget(url.hostname, target.allowPrivateTargets, options.resolve ?? systemResolver);
+  } catch (err) {
+    if (err instanceof SsrfBlockedError) return permanent(err.reason, err.message, started);
+    return { kind: 'retryable', error: `dns: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, durationMs: Date.now() - started };
+  }
+  let signed;
+  try {
+    signed = signEvent(event, target.signatureKey, new Date(), options.userAgent);
+  } catch (err) {
+    return permanent('invalid_signature_key', `the signature key is unusable: ${(err as Error).message}`, started);
+  }
+  return post(url, addresses, signed.headers, signed.body, options.timeoutMs ?? 10_000, started);
+}
+
+function post(url: URL, addresses: ResolvedAddress[], headers: Record<string, string>, body: string, timeoutMs: number, started: number): Promise<AttemptOutcome> {
+  const transport = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve) => {
+    const req = transport.request(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      lookup: pinnedLookup(addresses),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    req.on('response', (res) => {
+      const status = res.statusCode ?? 0;
+      const retryAfter = res.headers['retry-after'];
+      res.on('error', () => undefined);
+      res.resume(); // the body is not needed; drain it so the socket is freed
+      resolve({
+        kind: classifyStatus(status),
+        status,
+        durationMs: Date.now() - started,
+        retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
+      });
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      const code = err.name === 'AbortError' || err.name === 'TimeoutError' ? 'timeout' : err.code ?? err.name;
+      resolve({ kind: 'retryable', error: `${code}: ${err.message}`, durationMs: Date.now() - started });
+    });
+    req.end(body);
+  });
+}

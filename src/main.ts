@@ -1,0 +1,111 @@
+import type { Router } from 'express';
+import type { Queue } from 'bullmq';
+import type { EnvSettings } from './config/env';
+import type { Instance } from './instances/instance';
+import { InstanceRegistry } from './instances/instance-registry';
+import { InstanceStore } from './instances/instance-store';
+import type { ListeningServer } from './lib/http-server';
+import { createLogger, type Logger } from './lib/logger';
+import { closeRedis, connectRedis, type RedisClient } from './lib/redis-connections';
+import { Shutdown } from './lib/shutdown';
+import { Metrics } from './ops/metrics';
+import { closeOpsQueues, openOpsQueues } from './ops/ops-queues';
+import { DeliveryProducer } from './queues/delivery-producer';
+import { createIngestQueue, type IngestQueue } from './queues/ingest-queue';
+import { startApiRole, startOpsListener } from './roles/api-role';
+import { startSchedulerRole } from './roles/scheduler-role';
+import { startWorkerRole } from './roles/worker-role';
+import { ClientPool } from './servicenow/client-pool';
+import { TokenManager } from './servicenow/token-manager';
+
+export interface SnowgateOptions {
+  settings: EnvSettings;
+  /** Instances of the config file (read-only); those created through the admin API come from Redis. */
+  instances: Instance[];
+  logger?: Logger;
+  /** Extra routers to mount (the sandbox's), given the running parts. */
+  routers?: (parts: SnowgateParts) => Router[];
+}
+
+/** What the running gateway is made of, for the roles, the CLI, the sandbox and tests. */
+export interface SnowgateParts {
+  settings: EnvSettings;
+  logger: Logger;
+  registry: InstanceRegistry;
+  store: InstanceStore;
+  /** Request path: fails fast while Redis is down. */
+  producer: RedisClient;
+  /** Background work (tokens, state, workers): waits and reconnects. */
+  commands: RedisClient;
+  ingestQueue: IngestQueue;
+  tokens: TokenManager;
+  clients: ClientPool;
+  deliveries: DeliveryProducer;
+  metrics: Metrics;
+  /** One handle per queue, for the dashboard, the ops API and the queue-depth metric. */
+  opsQueues: Queue[];
+}
+
+export interface RunningSnowgate extends SnowgateParts {
+  http?: ListeningServer;
+  shutdown: Shutdown;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: settings → logger → Redis → instances (config file + Redis store, kept in
+ * sync across processes) → the roles this process plays (api, worker, scheduler) → one ordered shutdown.
+ */
+export async function startSnowgate(options: SnowgateOptions): Promise<RunningSnowgate> {
+  const { settings } = options;
+  const logger = options.logger ?? createLogger(settings.logLevel);
+  const shutdown = new Shutdown(logger);
+  const target = { url: settings.redisUrl, cluster: settings.redisCluster };
+  const producer = connectRedis(target, 'producer');
+  producer.on('error', (err) => logger.debug('redis producer connection error', { err: err.message }));
+  shutdown.add('redis producer', () => closeRedis(producer));
+  const commands = connectRedis(target, 'worker');
+  commands.on('error', (err) => logger.debug('redis command connection error', { err: err.message }));
+  shutdown.add('redis commands', () => closeRedis(commands));
+
+  const registry = new InstanceRegistry(options.instances);
+  const store = new InstanceStore({ redis: producer, target, prefix: settings.queuePrefix, encryptionKey: settings.encryptionKey, configInstances: options.instances, logger });
+  const sync = await store.startSync(registry);
+  shutdown.add('instance sync', () => sync.close());
+
+  const ingestQueue = createIngestQueue(producer, settings.queuePrefix);
+  ingestQueue.on('error', (err) => logger.debug('ingest queue error', { err: err.message }));
+  shutdown.add('ingest queue', () => ingestQueue.close());
+  const metrics = new Metrics();
+  const tokens = new TokenManager({ redis: commands, encryptionKey: settings.encryptionKey, instances: registry, keyPrefix: `${settings.queuePrefix}:tokens`, logger });
+  const clients = new ClientPool(tokens, (instance) => (api, status, ms) => metrics.apiCall(instance.id, api, status, ms / 1000));
+  const deliveries = new DeliveryProducer({ connection: commands, prefix: settings.queuePrefix, attempts: settings.deliveryAttempts });
+  shutdown.add('delivery producer', () => deliveries.close());
+  const opsQueues = openOpsQueues(producer, settings.queuePrefix);
+  shutdown.add('ops queues', () => closeOpsQueues(opsQueues));
+  // Redis outages are reported by readiness and the 503s; the queues' own connection errors only go to debug
+  for (const queue of [...opsQueues, deliveries.queue, deliveries.deadLetters.queue]) {
+    queue.on('error', (err: Error) => logger.debug('queue connection error', { queue: queue.name, err: err.message }));
+  }
+  metrics.setQueues(() => opsQueues);
+  metrics.setRefreshTokenExpirySource(async () => {
+    const entries = await Promise.all(registry.list().map(async (i) => ({ instanceId: i.id, at: await tokens.refreshTokenExpiresAt(i.id).catch(() => undefined) })));
+    return entries.flatMap(({ instanceId, at }) => (at ? [{ instanceId, seconds: (at.getTime() - Date.now()) / 1000 }] : []));
+  });
+  watchInstanceChanges(registry, deliveries, tokens, logger);
+
+  const parts: SnowgateParts = { settings, logger, registry, store, producer, commands, ingestQueue, tokens, clients, deliveries, metrics, opsQueues };
+  const { role } = settings;
+  if (role === 'all' || role === 'worker') startWorkerRole(parts, shutdown);
+  if (role === 'all' || role === 'scheduler') await startSchedulerRole(parts, shutdown);
+  const http = role === 'all' || role === 'api' ? await startApiRole(parts, shutdown, options.routers?.(parts) ?? []) : await startOpsListener(parts, shutdown);
+  return { ...parts, http, shutdown, close: () => shutdown.run('close') };
+}
+
+/** Keeps per-instance state in step with the registry: a deleted instance loses its tokens; an updated one gets its subscriber back after a 410. */
+function watchInstanceChanges(registry: InstanceRegistry, deliveries: DeliveryProducer, tokens: TokenManager, logger: Logger): void {
+  registry.on('change', (id: string) => {
+    const task = registry.get(id) ? deliveries.enableSubscriber(id) : tokens.reset(id);
+    Promise.resolve(task).catch((err: Error) => logger.warn('could not apply an instance change', { instanceId: id, err: err.message }));
+  });
+}

@@ -1,0 +1,18 @@
+import { Queue } from 'bullmq';
+import type { RedisClient } from '../lib/redis-connections';
+import { QUEUE_NAMES } from '../queues/queue-names';
+
+/**
+ * One BullMQ Queue handle per snowgate queue (ingest, deliver, dead-letter, poll), for the dashboard,
+ * the ops API and the queue-depth metric. Handles only read and steer; they never process jobs.
+ */
+export function openOpsQueues(connection: RedisClient, prefix: string): Queue[] {
+  return Object.values(QUEUE_NAMES).map(
+    (name) => new Queue(name, { connection, prefix, skipWaitingForReady: true, skipVersionCheck: true }),
+  );
+}
+
+/** Closes what {@link openOpsQueues} opened (the shared connection stays open). */
+export async function closeOpsQueues(queues: readonly Queue[]): Promise<void> {
+  await Promise.all(queues.map((q) => q.close()));
+}

@@ -1,0 +1,43 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { Queue } from 'bullmq';
+import type { RequestHandler } from 'express';
+
+/** Where the dashboard lives. */
+export const DASHBOARD_PATH = '/ops/queues';
+
+/**
+ * Bull Board's UI only needs its own scripts, but it styles with inline `style` attributes and a
+ * `<style>` element, and loads IBM Plex from Google Fonts; this policy allows exactly that.
+ */
+export const DASHBOARD_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline' https://fonts.googleapis.com",
+  "font-src 'self' data: https://fonts.gstatic.com",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ');
+
+/** Replaces helmet's app-wide CSP with {@link DASHBOARD_CSP} for the dashboard's pages. */
+export const dashboardCsp: RequestHandler = (_req, res, next) => {
+  res.setHeader('Content-Security-Policy', DASHBOARD_CSP);
+  next();
+};
+
+/** The Bull Board UI and its API for the given queues, as an Express handler to mount at {@link DASHBOARD_PATH}. */
+export function createQueueDashboard(queues: readonly Queue[], basePath = DASHBOARD_PATH): RequestHandler {
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(basePath);
+  createBullBoard({
+    queues: queues.map((queue) => new BullMQAdapter(queue, { allowRetries: true })),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: 'snowgate' } },
+  });
+  return serverAdapter.getRouter() as RequestHandler;
+}

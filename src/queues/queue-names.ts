@@ -1,0 +1,13 @@
+/** BullMQ queue names. Keys are `{prefix}:{name}:…`; the prefix is a hash tag so each queue fits one cluster slot. */
+export const QUEUE_NAMES = {
+  /** Accepted changes (webhook, poll, backfill) waiting for enrichment. */
+  ingest: 'ingest',
+  /** Normalized CloudEvents waiting for delivery to the subscriber. */
+  deliver: 'deliver',
+  /** Events whose delivery schedule is spent, kept for inspection and replay. */
+  deadLetter: 'dead-letter',
+  /** Poller ticks (one job scheduler per instance). */
+  poll: 'poll',
+} as const;
+
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];

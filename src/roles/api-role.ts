@@ -1,0 +1,86 @@
+import type { Router } from 'express';
+import { createApp, withWebhookDoor } from '../http/create-app';
+import { createWebhookDoor } from '../http/webhook-door';
+import { createBusinessRulesRoutes } from '../http/business-rules-routes';
+import { createInstanceRoutes } from '../http/instance-routes';
+import { createMetricsRoutes } from '../http/metrics-routes';
+import { createOAuthRoutes } from '../http/oauth-routes';
+import { createOpenApiRoutes } from '../http/openapi-routes';
+import { createOpsRoutes } from '../http/ops-routes';
+import { createTestConnectionRoutes } from '../http/test-connection-routes';
+import { ChangeEnqueuer } from '../ingest/change-enqueuer';
+import { PayloadValidator } from '../ingest/payload-validator';
+import { RateLimiter } from '../ingest/rate-limiter';
+import { SignatureVerifier } from '../ingest/signature-verifier';
+import { WebhookIntake } from '../ingest/webhook-intake';
+import { listen, type ListeningServer } from '../lib/http-server';
+import type { Shutdown } from '../lib/shutdown';
+import type { SnowgateParts } from '../main';
+import { deliveryReplay } from '../ops/event-replay';
+import { webhookOutcomeHook } from '../ops/metrics-hooks';
+import { healthChecks } from './health-checks';
+
+/**
+ * Waits (bounded) for the request-path connection before listening, so the first webhooks are not
+ * answered 503 while it connects; when Redis is down, the gateway listens anyway and /readyz says so.
+ */
+async function untilReady(connection: SnowgateParts['producer'], timeoutMs: number): Promise<void> {
+  if (connection.status === 'ready') return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    function done() {
+      clearTimeout(timer);
+      connection.off('ready', done);
+      resolve();
+    }
+    connection.once('ready', done);
+  });
+}
+
+/** Admin and operator routes (behind the admin token; the OAuth callback is protected by its state instead). */
+function adminRouters(parts: SnowgateParts): Router[] {
+  const { settings, registry, tokens, store, logger, opsQueues, deliveries, metrics } = parts;
+  const common = { registry, adminToken: settings.adminToken, publicUrl: settings.publicUrl };
+  return [
+    createInstanceRoutes({ ...common, store, logger }),
+    createOAuthRoutes({ ...common, tokens }),
+    createTestConnectionRoutes({ ...common, tokens }),
+    createBusinessRulesRoutes(common),
+    createOpsRoutes({ adminToken: settings.adminToken, queues: opsQueues, replay: deliveryReplay(deliveries), logger }),
+    createMetricsRoutes({ metrics, adminToken: settings.adminToken, public: settings.metricsPublic }),
+    createOpenApiRoutes({ publicUrl: settings.publicUrl }),
+  ];
+}
+
+/** The api role: the webhook door plus admin, ops, OAuth and sandbox routes, listening on PORT. */
+export async function startApiRole(parts: SnowgateParts, shutdown: Shutdown, extraRouters: Router[]): Promise<ListeningServer> {
+  const { settings, logger, registry, ingestQueue, metrics } = parts;
+  const intake = new WebhookIntake({
+    registry,
+    verifier: new SignatureVerifier(),
+    validator: new PayloadValidator(),
+    enqueuer: new ChangeEnqueuer(ingestQueue),
+    rateLimiter: new RateLimiter(),
+  });
+  await untilReady(parts.producer, 5000);
+  const door = createWebhookDoor({ intake, maxBodyBytes: settings.maxBodyBytes, logger, onOutcome: webhookOutcomeHook(metrics) });
+  const app = createApp({ logger, healthChecks: () => healthChecks(parts), routers: [...adminRouters(parts), ...extraRouters] });
+  const http = await listen(withWebhookDoor(door, app), settings.port, settings.host);
+  shutdown.add('http server', () => http.close());
+  logger.info('gateway listening', { url: http.url, role: settings.role });
+  return http;
+}
+
+/** Worker and scheduler processes still answer /healthz, /readyz and /metrics on PORT (containers and Prometheus need them). */
+export async function startOpsListener(parts: SnowgateParts, shutdown: Shutdown): Promise<ListeningServer> {
+  const { settings, logger, metrics } = parts;
+  const app = createApp({
+    logger,
+    healthChecks: () => healthChecks(parts),
+    routers: [createMetricsRoutes({ metrics, adminToken: settings.adminToken, public: settings.metricsPublic })],
+  });
+  const http = await listen(app, settings.port, settings.host);
+  shutdown.add('ops listener', () => http.close());
+  logger.info('ops listener (health, metrics)', { url: http.url, role: settings.role });
+  return http;
+}

@@ -1,0 +1,34 @@
+import type { HealthCheck } from '../http/health-routes';
+import type { SnowgateParts } from '../main';
+
+/**
+ * Readiness: Redis is critical (without it this process cannot do its job); each instance's token state
+ * only reports ok / degraded — a ServiceNow outage must not take the gateway out of a load balancer.
+ */
+export function healthChecks(parts: SnowgateParts): HealthCheck[] {
+  const { producer, registry, tokens } = parts;
+  return [
+    {
+      name: 'redis',
+      critical: true,
+      run: async () => {
+        await producer.ping();
+        return { status: 'ok' };
+      },
+    },
+    {
+      name: 'instances',
+      critical: false,
+      run: async () => {
+        const states = await Promise.all(
+          registry.list().map(async (instance) => {
+            const state = await tokens.getState(instance).catch((err: Error) => ({ status: 'error', reason: err.message }));
+            const ok = state.status === 'ok' || (state.status === 'not_authorized' && instance.auth.type !== 'oauth2');
+            return [instance.id, { status: ok ? 'ok' : 'degraded', auth: state.status, ...(state.reason ? { reason: state.reason } : {}) }] as const;
+          }),
+        );
+        return { status: states.every(([, s]) => s.status === 'ok') ? 'ok' : 'degraded', ...Object.fromEntries(states) };
+      },
+    },
+  ];
+}

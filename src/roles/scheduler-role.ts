@@ -1,0 +1,26 @@
+import { ChangeEnqueuer } from '../ingest/change-enqueuer';
+import type { Shutdown } from '../lib/shutdown';
+import type { SnowgateParts } from '../main';
+import { startPoller } from '../poller/start-poller';
+import { createIngestQueue } from '../queues/ingest-queue';
+
+/**
+ * The scheduler role: the poller (one BullMQ job scheduler per polling instance, so exactly one poll
+ * per tick runs across all processes). Its changes go through the same deduplicating enqueue as
+ * webhooks, on a connection that waits for Redis instead of failing the tick.
+ */
+export async function startSchedulerRole(parts: SnowgateParts, shutdown: Shutdown): Promise<void> {
+  const { settings, logger, registry, commands, clients, metrics } = parts;
+  const ingest = createIngestQueue(commands, settings.queuePrefix);
+  shutdown.add('poller ingest queue', () => ingest.close());
+  const poller = await startPoller({
+    registry,
+    connection: commands,
+    prefix: settings.queuePrefix,
+    enqueuer: new ChangeEnqueuer(ingest, { timeoutMs: 30_000 }),
+    clientFor: (instance) => clients.for(instance),
+    logger,
+    onPage: (instanceId, page) => metrics.pollerRecords(instanceId, page.resource, page.rows),
+  });
+  shutdown.add('poller', () => poller.close());
+}

@@ -1,0 +1,52 @@
+import { ChangeEnricher } from '../enrichment/change-enricher';
+import { enrichmentApiFor } from '../enrichment/client-enrichment-api';
+import { StateCache } from '../enrichment/state-cache';
+import { deliveryMetricsHooks } from '../ops/metrics-hooks';
+import { RecordLanes } from '../queues/record-lanes';
+import { createDeliveryWorker } from '../workers/delivery-worker';
+import { createIngestWorker } from '../workers/ingest-worker';
+import { FirstDelivery } from '../workers/first-delivery';
+import type { Shutdown } from '../lib/shutdown';
+import type { SnowgateParts } from '../main';
+
+/** The worker role: enrichment of ingest jobs, then signed delivery of their events, in order per record. */
+export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void {
+  const { settings, logger, registry, commands, clients, deliveries, metrics } = parts;
+  const enricher = new ChangeEnricher({
+    apiFor: (instance) => enrichmentApiFor(clients.for(instance)),
+    stateCache: new StateCache(commands, settings.queuePrefix),
+  });
+  const lanes = new RecordLanes(commands, settings.queuePrefix, deliveries.queue);
+  const hooks = deliveryMetricsHooks(metrics);
+  const ingestWorker = createIngestWorker({
+    connection: commands,
+    prefix: settings.queuePrefix,
+    registry,
+    enricher,
+    deliveries,
+    lanes,
+    firstDelivery: new FirstDelivery({ subscribers: deliveries.subscribers, send: { timeoutMs: 3000 }, hooks }),
+    logger,
+    concurrency: settings.workerConcurrency,
+    lockDurationMs: settings.jobLockMs,
+    jobDeadlineMs: settings.jobDeadlineMs,
+    onDone: (job, outcome, seconds) => metrics.jobFinished('ingest', job.name, outcome, seconds),
+  });
+  shutdown.add('ingest worker', () => ingestWorker.close());
+  const deliveryWorker = createDeliveryWorker({
+    connection: commands,
+    prefix: settings.queuePrefix,
+    getInstance: (id) => registry.get(id),
+    logger,
+    lanes,
+    hooks,
+    options: {
+      lockDurationMs: settings.jobLockMs,
+      concurrency: settings.workerConcurrency,
+      schedule: { attempts: settings.deliveryAttempts, baseDelayMs: settings.deliveryBackoffMs },
+      stalledIntervalMs: Math.min(settings.jobLockMs, 30_000),
+    },
+  });
+  shutdown.add('delivery worker', () => deliveryWorker.close());
+  logger.info('workers started', { queues: ['ingest', 'deliver'], concurrency: settings.workerConcurrency });
+}

@@ -1,0 +1,72 @@
+/**
+ * Fault and behaviour knobs of the ServiceNow simulator. Every knob is read on each request, so a
+ * test (or `POST /__sim/knobs`) may change it at run time.
+ */
+export interface SimulatorKnobs {
+  /** Milliseconds added before every API and token response. Default 0. */
+  latencyMs: number;
+  /** Fraction (0..1) of API requests answered with one of `errorStatuses`. Default 0. */
+  errorRate: number;
+  /** Statuses `errorRate` picks from (500, 502, 503). Default all three. */
+  errorStatuses: number[];
+  /** When set, every API request gets 429 with this `Retry-After`. Default null. */
+  rateLimitStorm: { retryAfterSec: number } | null;
+  /** A rate-limit rule: requests per hour per user; adds the X-RateLimit-* headers. Default null (no rule). */
+  rateLimitPerHour: number | null;
+  /** Every request (API, OAuth) answers 200 with the HTML "Instance Hibernating" page. Default false. */
+  hibernating: boolean;
+  /** Every API call answers 401 User Not Authenticated, whatever the credentials. Default false. */
+  force401: boolean;
+  /** Access token lifespan in seconds. Default 1800. */
+  accessTokenLifespanSec: number;
+  /** Refresh token lifespan in seconds. Default 8640000 (100 days). */
+  refreshTokenLifespanSec: number;
+  /** Whether the client_credentials grant is enabled (a system property on a real instance). Default true. */
+  clientCredentialsEnabled: boolean;
+  /** Show an HTML consent page on /oauth_auth.do instead of auto-approving. Default false. */
+  requireConsent: boolean;
+  /** Tables whose deletes write no sys_audit_delete row (`glide.db.audit.ignore.delete`). Default []. */
+  auditDeleteSuppressedTables: string[];
+  /** `glide.invalid_query.returns_no_rows`: an invalid query part yields no rows instead of being ignored. Default false. */
+  invalidQueryReturnsNoRows: boolean;
+  /**
+   * Enforce the documented request headers strictly: a missing `Accept` on any write and a missing
+   * `Content-Type` on DELETE give 400. Default false (a write with a body always needs a JSON Content-Type).
+   */
+  strictHeaders: boolean;
+  /** How many webhook POSTs may be in flight at once. Default 4. */
+  webhookConcurrency: number;
+}
+
+/** The knobs of a fresh simulator. */
+export function defaultKnobs(): SimulatorKnobs {
+  return {
+    latencyMs: 0,
+    errorRate: 0,
+    errorStatuses: [500, 502, 503],
+    rateLimitStorm: null,
+    rateLimitPerHour: null,
+    hibernating: false,
+    force401: false,
+    accessTokenLifespanSec: 1800,
+    refreshTokenLifespanSec: 8_640_000,
+    clientCredentialsEnabled: true,
+    requireConsent: false,
+    auditDeleteSuppressedTables: [],
+    invalidQueryReturnsNoRows: false,
+    strictHeaders: false,
+    webhookConcurrency: 4,
+  };
+}
+
+/** Copies the known keys of `patch` onto `knobs` (unknown keys are ignored); returns the names applied. */
+export function applyKnobs(knobs: SimulatorKnobs, patch: Partial<SimulatorKnobs> | Record<string, unknown>): string[] {
+  const applied: string[] = [];
+  const target = knobs as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(patch)) {
+    if (!(key in knobs) || value === undefined) continue;
+    target[key] = value;
+    applied.push(key);
+  }
+  return applied;
+}

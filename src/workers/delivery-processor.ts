@@ -1,0 +1,139 @@
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import type { DeadLetterReason, DeliveryHooks, DeliveryJobData, AttemptRecord } from '../events/delivery-record';
+import type { AttemptOutcome } from '../events/delivery-outcome';
+import { retryDelayMs, type RetrySchedule } from '../events/retry-schedule';
+import { sendEvent, type DeliveryTarget, type SendOptions } from '../events/send-event';
+import type { SubscriberStatus } from '../events/subscriber-status';
+import { eventFromJson } from '../events/to-cloud-event';
+import type { Instance } from '../instances/instance';
+import type { Logger } from '../lib/logger';
+import type { DeadLetterQueue } from '../queues/dead-letter';
+import type { RecordLanes } from '../queues/record-lanes';
+
+/** Thrown for a retryable outcome; carries the delay the processor chose, which the backoff strategy returns. */
+export class RetryLaterError extends Error {
+  constructor(message: string, public readonly retryInMs: number) {
+    super(message);
+    this.name = 'RetryLaterError';
+  }
+}
+
+/** What the processor works with. */
+export interface DeliveryProcessorDeps {
+  getInstance(id: string): Instance | undefined;
+  deadLetters: DeadLetterQueue;
+  subscribers: SubscriberStatus;
+  schedule: RetrySchedule;
+  send: SendOptions;
+  hooks: DeliveryHooks;
+  logger: Logger;
+  /** Per-record order: a delivery waits while an earlier event of its record is pending. */
+  lanes?: RecordLanes;
+}
+
+/** How long a delivery waits before looking again whether its record's earlier event went out. */
+function laneWaitMs(waits: number): number {
+  return Math.min(2000, 20 * 2 ** Math.min(waits, 7));
+}
+
+/** The result of a delivered job. */
+export interface DeliveryResult {
+  status: number;
+  attempts: number;
+}
+
+/** Where an instance's events go, or why they cannot go anywhere. */
+export function targetOf(instance: Instance | undefined, instanceId: string): DeliveryTarget | string {
+  if (!instance) return `unknown instance ${instanceId}`;
+  if (!instance.events.enabled) return `event notifications are disabled for ${instanceId}`;
+  if (!instance.events.callbackUrl) return `instance ${instanceId} has no event.notification.callback.url`;
+  if (!instance.events.signatureKey) return `instance ${instanceId} has no event.notification.signature.key`;
+  const { callbackUrl, signatureKey, allowPrivateTargets } = instance.events;
+  return { callbackUrl, signatureKey, allowPrivateTargets };
+}
+
+function describe(outcome: AttemptOutcome): string {
+  return outcome.status !== undefined ? `subscriber answered ${outcome.status}` : outcome.error ?? outcome.kind;
+}
+
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // a metrics hook must never break delivery
+  }
+}
+
+/**
+ * The `deliver` job processor: checks the instance and its subscriber, sends the signed event once, records
+ * the attempt in the job, and then completes (2xx), throws {@link RetryLaterError} (retryable, schedule not
+ * spent), or dead-letters and throws BullMQ's UnrecoverableError (permanent, 410, or schedule spent).
+ */
+export function createDeliveryProcessor(deps: DeliveryProcessorDeps): (job: Job<DeliveryJobData>, token?: string) => Promise<DeliveryResult> {
+  async function deadLetter(job: Job<DeliveryJobData>, reason: DeadLetterReason, message: string, attempts: AttemptRecord[]): Promise<never> {
+    const { event, instanceId } = job.data;
+    const entry = { event, instanceId, reason, message, attempts, deliveryJobId: job.id ?? String(event.id), deadLetteredAt: Date.now() };
+    await deps.deadLetters.add(entry);
+    deps.logger.warn('event dead-lettered', { eventId: event.id, eventType: event.type, instanceId, reason, detail: message, attempts: attempts.length });
+    safely(() => deps.hooks.onDeadLettered?.(entry));
+    throw new UnrecoverableError(`${reason}: ${message}`);
+  }
+
+  const deliver = async (job: Job<DeliveryJobData>): Promise<DeliveryResult> => {
+    const data = job.data;
+    const event = eventFromJson(data.event);
+    const target = targetOf(deps.getInstance(data.instanceId), data.instanceId);
+    if (typeof target === 'string') return deadLetter(job, 'not_configured', target, data.attempts);
+    const disabled = await deps.subscribers.get(data.instanceId);
+    if (disabled) {
+      return deadLetter(job, 'subscriber_disabled', `subscriber of ${data.instanceId} answered 410 to ${disabled.eventId} and is disabled`, data.attempts);
+    }
+
+    const attempt = job.attemptsMade + 1;
+    const pending = attempt === 1 ? data.firstAttempt : undefined; // made inline by the ingest worker: settle it, don't send twice
+    const at = pending?.at ?? new Date().toISOString();
+    const outcome = pending?.outcome ?? (await sendEvent(event, target, deps.send));
+    const last = attempt >= (job.opts.attempts ?? 1);
+    const retryInMs = outcome.kind === 'retryable' && !last ? retryDelayMs(deps.schedule, attempt, outcome.retryAfterMs) : undefined;
+    const record: AttemptRecord = { attempt, at, kind: outcome.kind, status: outcome.status, error: outcome.error, durationMs: outcome.durationMs, retryInMs };
+    const attempts = [...data.attempts, record];
+    // a first-time success needs no history (the job's result says it); anything else keeps the attempt for retries and dead letters
+    if (outcome.kind !== 'delivered' || attempts.length > 1) await job.updateData({ ...data, attempts });
+    safely(() => deps.hooks.onAttempt?.({ ...outcome, eventId: event.id, eventType: event.type, instanceId: data.instanceId, attempt, retryInMs }));
+
+    switch (outcome.kind) {
+      case 'delivered':
+        safely(() => deps.hooks.onDelivered?.(event, Date.now() - data.enqueuedAt, attempts.length));
+        return { status: outcome.status ?? 200, attempts: attempts.length };
+      case 'retryable':
+        if (retryInMs === undefined) return deadLetter(job, 'retries_exhausted', `${attempts.length} attempts; last: ${describe(outcome)}`, attempts);
+        throw new RetryLaterError(describe(outcome), retryInMs);
+      case 'gone':
+        await deps.subscribers.disable({ instanceId: data.instanceId, at: Date.now(), eventId: event.id, status: outcome.status ?? 410 });
+        return deadLetter(job, 'subscriber_gone', `${describe(outcome)}; subscriber disabled`, attempts);
+      default:
+        return deadLetter(job, (outcome.reason as DeadLetterReason | undefined) ?? 'rejected', describe(outcome), attempts);
+    }
+  };
+
+  return async (job: Job<DeliveryJobData>, token?: string) => {
+    const lane = deps.lanes && job.data.lane && job.id === job.data.event.id ? job.data.lane : undefined;
+    if (lane && !(await deps.lanes!.isTurn(lane, job.id!))) {
+      const waits = job.data.laneWaits ?? 0;
+      await job.updateData({ ...job.data, laneWaits: waits + 1 });
+      await job.moveToDelayed(Date.now() + laneWaitMs(waits), token);
+      throw new DelayedError();
+    }
+    let final = false;
+    try {
+      const result = await deliver(job);
+      final = true;
+      return result;
+    } catch (err) {
+      final = err instanceof UnrecoverableError; // dead-lettered; anything else is retried
+      throw err;
+    } finally {
+      if (lane && final) await deps.lanes!.leave(lane, job.id!);
+    }
+  };
+}
