@@ -99,29 +99,30 @@ export async function startEventSubscriber(options: EventSubscriberOptions): Pro
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
+  function waitFor(count: number, timeoutMs = 10_000): Promise<ReceivedDelivery[]> {
+    if (events.length >= count) return Promise.resolve([...events]);
+    return new Promise((resolve, reject) => {
+      const waiter = { count, resolve: (e: ReceivedDelivery[]) => (clearTimeout(timer), resolve(e)) };
+      const timer = setTimeout(() => {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        reject(new Error(`expected ${count} deliveries within ${timeoutMs} ms, got ${events.length}`));
+      }, timeoutMs);
+      waiters.push(waiter);
+    });
+  }
+
   return {
     url: `http://127.0.0.1:${port}/events`,
     events,
-    waitFor(count, timeoutMs = 10_000) {
-      if (events.length >= count) return Promise.resolve([...events]);
-      return new Promise((resolve, reject) => {
-        const waiter = { count, resolve: (e: ReceivedDelivery[]) => (clearTimeout(timer), resolve(e)) };
-        const timer = setTimeout(() => {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          reject(new Error(`expected ${count} deliveries within ${timeoutMs} ms, got ${events.length}`));
-        }, timeoutMs);
-        waiters.push(waiter);
-      });
-    },
+    waitFor,
     async waitForMatch(matches, from = 0, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
-      for (let seen = from; ; ) {
+      for (;;) {
         const found = events.slice(from).find(matches);
         if (found) return found;
-        seen = Math.max(seen, events.length) + 1;
         const left = deadline - Date.now();
         if (left <= 0) throw new Error(`no matching delivery within ${timeoutMs} ms (${events.length - from} others arrived)`);
-        await this.waitFor(seen, left).catch(() => undefined);
+        await waitFor(events.length + 1, left).catch(() => undefined);
       }
     },
     setResponses(responses) {
