@@ -7,6 +7,12 @@ import { freePort, PrivateRedis } from '../tests/helpers/redis-server';
 export const ROOT = path.resolve(__dirname, '..');
 export const REGISTER = path.join(ROOT, 'tests/helpers/swc-register.js');
 
+/** The node flags `npm start` runs the gateway with (package.json's start script), so benchmarks measure the same. */
+export const GATEWAY_NODE_ARGS: string[] = (() => {
+  const start = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  return /^node ((?:--\S+ )*)dist\/cli\.js/.exec(start)?.[1].trim().split(' ').filter(Boolean) ?? [];
+})();
+
 /** A child process that printed "ready <url>". */
 export interface ReadyChild {
   child: ChildProcess;

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { ROOT } from './bench-kit';
+import { GATEWAY_NODE_ARGS, ROOT } from './bench-kit';
 
 /** A node child whose stdout/stderr go to a log file. */
 export interface ChaosChild {
@@ -34,7 +34,7 @@ function waitExit(child: ChildProcess, signal: NodeJS.Signals, graceMs: number):
 export function spawnCli(args: string[], env: Record<string, string>, label: string, ready: RegExp, logDir: string): Promise<ChaosChild> {
   const logFile = path.join(logDir, `${label}.log`);
   const log = fs.createWriteStream(logFile);
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/cli.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...GATEWAY_NODE_ARGS, path.join(ROOT, 'dist/cli.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let expected = false;
   const handle: ChaosChild = {
     label,

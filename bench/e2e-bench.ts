@@ -1,5 +1,5 @@
 /**
- * npm run bench:e2e — 500 changes/s for 60 s made in the simulated ServiceNow (25 ms API latency), whose
+ * npm run bench:e2e — 500 changes/s for 60 s (after 10 s of warm-up at the same rate, reported apart) made in the simulated ServiceNow (25 ms API latency), whose
  * business rules post the webhooks to the gateway (1 api + 1 worker process, built dist/), delivered to a
  * local subscriber. 30% of the records change several times within a second. Prints end-to-end p50/p99
  * (change committed → event at the subscriber), ServiceNow API calls per delivered event, and the peak RSS
@@ -10,11 +10,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
-import { startBenchSubscriber } from './bench-subscriber';
-import { benchRedis, cpuSeconds, freePort, machine, percentile, ROOT, rssBytes, spawnReady, type ReadyChild } from './bench-kit';
+import { startBenchSubscriber, type BenchDelivery } from './bench-subscriber';
+import { benchRedis, cpuSeconds, GATEWAY_NODE_ARGS, freePort, machine, percentile, ROOT, rssBytes, spawnReady, type ReadyChild } from './bench-kit';
 
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+/** Load at the same rate before the measured window, so the figures are of warm processes; the warm-up's own p99 is printed too. */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 3000);
 const BURSTY = 0.3;
 const auth = 'Basic ' + Buffer.from('admin:admin').toString('base64');
@@ -63,7 +65,7 @@ async function createCases(simUrl: string, count: number): Promise<string[]> {
 
 /** The changes to make: one per slot at RATE/s; 30% of them belong to records changed 3–5 times within a second. */
 function plan(ids: string[]): { at: number; sysId: string }[] {
-  const total = RATE * SECONDS;
+  const total = RATE * (WARMUP_SECONDS + SECONDS);
   const slots: { at: number; sysId: string }[] = [];
   let next = 0;
   const pick = () => ids[next++ % ids.length];
@@ -95,9 +97,9 @@ async function main(): Promise<void> {
       'webhook.secret': webhookSecret, 'webhook.rate_limit_per_second': 100000, 'event.notification.callback.url': subscriber.url,
       'event.notification.signature.key': signatureKey, 'event.notification.allow_private_targets': true } }] }));
     const common = { REDIS_URL: redis.url, SNOWGATE_CONFIG: configPath, LOG_LEVEL: 'info', HOST: '127.0.0.1', SNOWGATE_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'), SNOWGATE_ADMIN_TOKEN: 'bench-admin-token-0000', SNOWGATE_METRICS_PUBLIC: 'true', ...(process.env.BENCH_JOB_DEADLINE_MS ? { SNOWGATE_JOB_DEADLINE_MS: process.env.BENCH_JOB_DEADLINE_MS } : {}) };
-    const api = await spawnReady([path.join(ROOT, 'dist/cli.js'), 'start'], { ...common, SNOWGATE_ROLE: 'api', PORT: String(await freePort()) }, 'api');
+    const api = await spawnReady([...GATEWAY_NODE_ARGS, path.join(ROOT, 'dist/cli.js'), 'start'], { ...common, SNOWGATE_ROLE: 'api', PORT: String(await freePort()) }, 'api');
     const workerArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof
-    const worker = await spawnReady([...workerArgs, path.join(ROOT, 'dist/cli.js'), 'start'], { ...common, SNOWGATE_ROLE: 'worker', PORT: String(await freePort()) }, 'worker');
+    const worker = await spawnReady([...GATEWAY_NODE_ARGS, ...workerArgs, path.join(ROOT, 'dist/cli.js'), 'start'], { ...common, SNOWGATE_ROLE: 'worker', PORT: String(await freePort()) }, 'worker');
     children.push(api, worker);
 
     const ids = await createCases(simulator.url, RECORDS);
@@ -110,51 +112,83 @@ async function main(): Promise<void> {
       peak.bench = Math.max(peak.bench ?? 0, process.memoryUsage().rss);
     }, 250);
 
-    process.stdout.write(`machine: ${machine()}\nload: ${RATE} changes/s for ${SECONDS} s (${slots.length} changes on ${RECORDS} cases, ${BURSTY * 100}% of records changed 3–5 times within a second); simulator API latency 25 ms\n`);
-    const cpuBefore = { api: cpuSeconds(api.child.pid!), worker: cpuSeconds(worker.child.pid!), simulator: cpuSeconds(simulator.child.pid!), redis: cpuSeconds(redis.pid!), bench: process.cpuUsage() };
+    process.stdout.write(`machine: ${machine()}\nload: ${RATE} changes/s for ${WARMUP_SECONDS} s of warm-up, then ${SECONDS} s measured (${slots.length} changes on ${RECORDS} cases, ${BURSTY * 100}% of records changed 3–5 times within a second); simulator API latency 25 ms\n`);
+    const cpuNow = () => ({ api: cpuSeconds(api.child.pid!), worker: cpuSeconds(worker.child.pid!), simulator: cpuSeconds(simulator.child.pid!), redis: cpuSeconds(redis.pid!), bench: process.cpuUsage() });
+    let cpuBefore = cpuNow();
+    let measuredChanges = 0;
     const committedAt = new Map<string, number>();
     let failed = 0;
     let inFlight = 0;
+    const patches: Promise<void>[] = [];
     const start = performance.now();
     const epoch = Date.now();
+    const measuredFrom = epoch + WARMUP_SECONDS * 1000;
+    let warm = WARMUP_SECONDS === 0;
     for (const slot of slots) {
       const wait = slot.at - (performance.now() - start);
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (!warm && slot.at >= WARMUP_SECONDS * 1000) {
+        warm = true;
+        cpuBefore = cpuNow(); // CPU per event is of the measured window
+      }
+      if (warm) measuredChanges += 1;
       if (inFlight > 2000) { failed += 1; continue; } // the sender is the bottleneck: do not pile up
       inFlight += 1;
       const t0 = epoch + (performance.now() - start);
-      patchCase(simulator.url, slot.sysId, { short_description: `change ${crypto.randomBytes(4).toString('hex')}` })
-        .then((modCount) => committedAt.set(`${slot.sysId}/${modCount}`, t0))
-        .catch(() => (failed += 1))
+      const patch = patchCase(simulator.url, slot.sysId, { short_description: `change ${crypto.randomBytes(4).toString('hex')}` })
+        .then((modCount) => void committedAt.set(`${slot.sysId}/${modCount}`, t0))
+        .catch(() => void (failed += 1))
         .finally(() => (inFlight -= 1));
+      patches.push(patch);
     }
+    await Promise.all(patches); // every change committed (and counted) before the wait for its delivery starts
     const sentSeconds = (performance.now() - start) / 1000;
     const deadline = Date.now() + 150_000; // a job whose attempt hit its 120 s deadline is retried within this
     const distinct = () => new Set(subscriber.deliveries.map((d) => d.id)).size; // at-least-once: a duplicate must not end the wait early
     while (Date.now() < deadline && distinct() < committedAt.size) await new Promise((r) => setTimeout(r, 250));
     clearInterval(sampler);
-    const cpuMs = (pid: number, before: number) => ((cpuSeconds(pid) - before) * 1000) / Math.max(1, subscriber.deliveries.length);
+    const deliveries = subscriber.deliveries.slice(); // every figure below is of this moment; later arrivals are reported apart
+    const waitedMs = Date.now() - epoch;
+    const cpuMs = (pid: number, before: number) => ((cpuSeconds(pid) - before) * 1000) / Math.max(1, measuredChanges);
     const benchCpu = process.cpuUsage(cpuBefore.bench);
 
     const latencies: number[] = [];
+    const warmUp: number[] = [];
+    const byWindow: number[][] = [];
     const firstSeen = new Set<string>();
-    for (const d of subscriber.deliveries) {
+    for (const d of deliveries) {
       if (firstSeen.has(d.id)) continue; // latency is to the first delivery of an event
       firstSeen.add(d.id);
       const key = `${d.subject}/${Number(d.sequence)}`;
       const t0 = committedAt.get(key);
-      if (t0 !== undefined) latencies.push(d.receivedAt - t0);
+      if (t0 === undefined) continue;
+      (t0 >= measuredFrom ? latencies : warmUp).push(d.receivedAt - t0);
+      (byWindow[Math.floor((t0 - epoch) / 10_000)] ??= []).push(d.receivedAt - t0);
     }
     latencies.sort((a, b) => a - b);
+    warmUp.sort((a, b) => a - b);
     const metricsText = await (await fetch(worker.url.replace('localhost', '127.0.0.1') + '/metrics')).text();
     const apiCalls = [...metricsText.matchAll(/^snowgate_servicenow_api_calls_total\{[^}]*\} (\d+)/gm)].reduce((a, m) => a + Number(m[1]), 0);
-    const delivered = new Set(subscriber.deliveries.map((d) => d.id)).size;
+    const delivered = new Set(deliveries.map((d) => d.id)).size;
     if (process.env.BENCH_LOG_DIR) {
-      const { Queue } = await import('bullmq');
-      const q = new Queue('ingest', { connection: { url: redis.url }, prefix: '{snowgate}' });
-      for (const job of await q.getActive()) process.stdout.write(`still active: ${job.id} ${JSON.stringify(job.data).slice(0, 300)} processedOn=${job.processedOn} now=${Date.now()}\n`);
-      await q.close();
+      const mem = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(metricsText)?.[1] ?? NaN) / 2 ** 20;
+      process.stdout.write(`worker memory now   rss ${mem('snowgate_process_resident_memory_bytes').toFixed(0)} MB, heap used ${mem('snowgate_nodejs_heap_size_used_bytes').toFixed(0)} / total ${mem('snowgate_nodejs_heap_size_total_bytes').toFixed(0)} MB, external ${mem('snowgate_nodejs_external_memory_bytes').toFixed(0)} MB\n`);
     }
+    if (process.env.BENCH_WORKER_NODE_ARGS?.includes('--heapsnapshot-signal=SIGUSR2')) {
+      // a heap snapshot of the worker at the end of the load (written to the working directory); wait until it is complete
+      const before = new Set(fs.readdirSync(ROOT));
+      process.kill(worker.child.pid!, 'SIGUSR2');
+      let file: string | undefined;
+      for (let size = -1, i = 0; i < 240; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        file ??= fs.readdirSync(ROOT).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+        const now = file ? fs.statSync(path.join(ROOT, file)).size : -1;
+        if (file && now > 0 && now === size) break;
+        size = now;
+      }
+      process.stdout.write(`worker heap snapshot ${file ?? 'not written'}\n`);
+    }
+    if (process.env.BENCH_LOG_DIR) await diagnose(redis.url, committedAt, deliveries, subscriber.deliveries, epoch, waitedMs);
     const simStats = (await (await sim(simulator.url, '/__sim/stats')).json()) as { webhooks: { sent: number; failed: number; lastError?: string } };
     const queues = ((await (await fetch(api.url.replace('localhost', '127.0.0.1') + '/ops/api/queues', { headers: { authorization: 'Bearer bench-admin-token-0000' } })).json()) as { queues: { name: string; counts: Record<string, number> }[] }).queues;
     const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
@@ -162,11 +196,13 @@ async function main(): Promise<void> {
       [
         `changes committed   ${committedAt.size} in ${sentSeconds.toFixed(1)} s (${(committedAt.size / sentSeconds).toFixed(0)}/s), sender failures ${failed}`,
         `webhooks            sent ${simStats.webhooks.sent}, failed ${simStats.webhooks.failed}${simStats.webhooks.lastError ? ` (last: ${simStats.webhooks.lastError})` : ''}`,
-        `events delivered    ${delivered} (distinct ids), matched to their change ${latencies.length}, duplicate deliveries ${subscriber.deliveries.length - delivered}, bad signatures ${subscriber.badSignatures()}`,
+        `events delivered    ${delivered} (distinct ids) within ${(waitedMs / 1000).toFixed(0)} s, matched to their change ${latencies.length + warmUp.length}, duplicate deliveries ${deliveries.length - delivered}, bad signatures ${subscriber.badSignatures()}`,
         `queues at the end   ${queues.map((q) => `${q.name} ${Object.entries(q.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k}=${n}`).join(' ') || 'empty'}`).join('; ')}`,
-        `end-to-end          p50 ${percentile(latencies, 50).toFixed(0)} ms  p99 ${percentile(latencies, 99).toFixed(0)} ms  max ${latencies.at(-1)?.toFixed(0)} ms  (goal p99 ≤ 250 ms)`,
+        `end-to-end          p50 ${percentile(latencies, 50).toFixed(0)} ms  p99 ${percentile(latencies, 99).toFixed(0)} ms  max ${latencies.at(-1)?.toFixed(0)} ms  (goal p99 ≤ 250 ms; the ${SECONDS} s measured, ${latencies.length} events)`,
+        `  warm-up           p50 ${percentile(warmUp, 50).toFixed(0)} ms  p99 ${percentile(warmUp, 99).toFixed(0)} ms  max ${warmUp.at(-1)?.toFixed(0) ?? '-'} ms  (the first ${WARMUP_SECONDS} s, processes cold, ${warmUp.length} events)`,
+        `p99 per 10 s       ${[...byWindow].map((w, i) => `${i * 10}s: ${w ? percentile(w.sort((a, b) => a - b), 99).toFixed(0) : '-'}`).join(', ')} ms`,
         `ServiceNow API calls ${apiCalls} → ${(apiCalls / Math.max(1, delivered)).toFixed(3)} per delivered event (goal ≤ 0.3)`,
-        `CPU per event       api ${cpuMs(api.child.pid!, cpuBefore.api).toFixed(2)} ms, worker ${cpuMs(worker.child.pid!, cpuBefore.worker).toFixed(2)} ms, redis ${cpuMs(redis.pid!, cpuBefore.redis).toFixed(2)} ms, simulator ${cpuMs(simulator.child.pid!, cpuBefore.simulator).toFixed(2)} ms, sender+subscriber ${((benchCpu.user + benchCpu.system) / 1000 / Math.max(1, subscriber.deliveries.length)).toFixed(2)} ms`,
+        `CPU per event       api ${cpuMs(api.child.pid!, cpuBefore.api).toFixed(2)} ms, worker ${cpuMs(worker.child.pid!, cpuBefore.worker).toFixed(2)} ms, redis ${cpuMs(redis.pid!, cpuBefore.redis).toFixed(2)} ms, simulator ${cpuMs(simulator.child.pid!, cpuBefore.simulator).toFixed(2)} ms, sender+subscriber ${((benchCpu.user + benchCpu.system) / 1000 / Math.max(1, measuredChanges)).toFixed(2)} ms`,
         `peak RSS            api ${mb(peak.api)}, worker ${mb(peak.worker)}, simulator ${mb(peak.simulator)}, bench+subscriber ${mb(peak.bench)} (goal ≤ 200 MB per gateway process)`,
       ].join('\n') + '\n',
     );
@@ -176,6 +212,49 @@ async function main(): Promise<void> {
     await redis.stop();
     fs.rmSync(configPath, { force: true });
   }
+}
+
+/**
+ * With BENCH_LOG_DIR: where the time went (commit → job added → taken → finished, from the ingest jobs), and
+ * for each change not delivered when the wait ended, its record's deliveries and ingest jobs; then waits up
+ * to 60 s more and reports late arrivals.
+ */
+async function diagnose(redisUrl: string, committedAt: Map<string, number>, atEnd: BenchDelivery[], live: BenchDelivery[], epoch: number, waitedMs: number): Promise<void> {
+  const { Queue } = await import('bullmq');
+  const q = new Queue('ingest', { connection: { url: redisUrl }, prefix: '{snowgate}' });
+  const seen = (ds: BenchDelivery[]) => new Set(ds.map((d) => `${d.subject}/${Number(d.sequence)}`));
+  const delivered = seen(atEnd);
+  const missing = [...committedAt.keys()].filter((k) => !delivered.has(k));
+  const jobs = await q.getJobs(['completed', 'failed', 'waiting', 'delayed', 'active'], 0, 20_000);
+  const windows: { toQueue: number[]; queued: number[]; processing: number[] }[] = [];
+  for (const job of jobs) {
+    const t0 = committedAt.get(`${job?.data?.sysId}/${Number(job?.data?.sysModCount)}`);
+    if (!job?.finishedOn || !job.processedOn || t0 === undefined) continue;
+    const w = (windows[Math.floor((t0 - epoch) / 5000)] ??= { toQueue: [], queued: [], processing: [] });
+    w.toQueue.push(job.timestamp - t0);
+    w.queued.push(job.processedOn - job.timestamp);
+    w.processing.push(job.finishedOn - job.processedOn);
+  }
+  const p = (xs: number[]) => { xs.sort((a, b) => a - b); return `p50 ${percentile(xs, 50).toFixed(0)} p99 ${percentile(xs, 99).toFixed(0)} max ${xs.at(-1)?.toFixed(0)}`; };
+  process.stdout.write(`breakdown of the ingest jobs still kept (ms), by 5 s of the run:\n`);
+  windows.forEach((w, i) => w && process.stdout.write(`  ${i * 5}s (${w.toQueue.length}): commit → job added ${p(w.toQueue)}; waiting ${p(w.queued)}; enrich + deliver ${p(w.processing)}\n`));
+  const describe = (key: string) => {
+    const sysId = key.split('/')[0];
+    process.stdout.write(`missing at ${waitedMs} ms: ${key} committed at ${committedAt.get(key)! - epoch} ms; deliveries of the record: ${live.filter((d) => d.subject === sysId).map((d) => `${Number(d.sequence)}@${d.receivedAt - epoch}`).join(' ')}\n`);
+    for (const job of jobs.filter((j) => j?.data?.sysId === sysId)) process.stdout.write(`  ingest job ${job.id} mod=${job.data.sysModCount} op=${job.data.operation} added=${job.timestamp - epoch} taken=${(job.processedOn ?? 0) - epoch} finished=${(job.finishedOn ?? 0) - epoch} attempts=${job.attemptsMade} stalled=${job.stalledCounter ?? 0} rv=${JSON.stringify(job.returnvalue)} failed=${job.failedReason ?? ''}\n`);
+  };
+  missing.slice(0, 10).forEach(describe);
+  if (missing.length > 0) {
+    const until = Date.now() + 60_000;
+    while (Date.now() < until && missing.some((k) => !seen(live).has(k))) await new Promise((r) => setTimeout(r, 500));
+    const late = seen(live);
+    for (const key of missing.slice(0, 10)) {
+      const sysId = key.split('/')[0];
+      const arrival = live.find((d) => d.subject === sysId && `${d.subject}/${Number(d.sequence)}` === key);
+      process.stdout.write(`  ${key}: ${late.has(key) ? `arrived late, at ${arrival!.receivedAt - epoch} ms` : 'still not delivered 60 s later'}\n`);
+    }
+  }
+  await q.close();
 }
 
 main().catch((err) => {

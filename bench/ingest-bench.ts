@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { Webhook } from 'standardwebhooks';
-import { benchRedis, cpuSeconds, freePort, machine, ROOT, REGISTER, spawnReady, type ReadyChild } from './bench-kit';
+import { benchRedis, cpuSeconds, freePort, GATEWAY_NODE_ARGS, machine, ROOT, REGISTER, spawnReady, type ReadyChild } from './bench-kit';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   const requests = makeRequests(Number(process.env.BENCH_UNIQUE ?? 800_000));
   const gatewayEnv = { REDIS_URL: redis.url, SNOWGATE_CONFIG: configPath, SNOWGATE_ROLE: 'api', LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(await freePort()), SNOWGATE_ADMIN_TOKEN: 'bench-admin-token-0000' };
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof to profile the gateway
-  const gateway = await spawnReady([...nodeArgs, path.join(ROOT, 'dist/cli.js'), 'start'], gatewayEnv, 'gateway');
+  const gateway = await spawnReady([...GATEWAY_NODE_ARGS, ...nodeArgs, path.join(ROOT, 'dist/cli.js'), 'start'], gatewayEnv, 'gateway');
   const baseline = await spawnReady(['-r', REGISTER, path.join(ROOT, 'bench/baseline-server.ts')], { REDIS_URL: redis.url, PORT: String(await freePort()) }, 'baseline');
   const children: ReadyChild[] = [gateway, baseline];
   try {

@@ -26,17 +26,22 @@ function optionsFor(role: ConnectionRole): RedisOptions {
     : { ...common, enableOfflineQueue: true, maxRetriesPerRequest: null };
 }
 
-/** Opens one ioredis connection (or cluster client) with the behaviour its role needs. */
-export function connectRedis(target: RedisTarget, role: ConnectionRole): RedisClient {
-  const options = optionsFor(role);
+/**
+ * Opens one ioredis connection (or cluster client) with the behaviour its role needs. `autoPipelining`
+ * sends the commands issued in one event-loop turn as one write: for snowgate's own hot-path commands
+ * (state cache, record lanes) — not for connections handed to BullMQ, which manages its own.
+ */
+export function connectRedis(target: RedisTarget, role: ConnectionRole, { autoPipelining = false } = {}): RedisClient {
+  const options = { ...optionsFor(role), ...(autoPipelining ? { enableAutoPipelining: true } : {}) };
   if (target.cluster) {
     const seeds = target.url.split(',').map((u) => {
       const parsed = new URL(u.trim());
       return { host: parsed.hostname, port: Number(parsed.port || 6379) };
     });
-    const { enableOfflineQueue, retryStrategy, ...nodeOptions } = options;
+    const { enableOfflineQueue, retryStrategy, enableAutoPipelining, ...nodeOptions } = options;
     return new Cluster(seeds, {
       enableOfflineQueue,
+      enableAutoPipelining,
       redisOptions: nodeOptions,
       clusterRetryStrategy: retryStrategy,
       enableReadyCheck: true,

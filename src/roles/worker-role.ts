@@ -6,17 +6,22 @@ import { RecordLanes } from '../queues/record-lanes';
 import { createDeliveryWorker } from '../workers/delivery-worker';
 import { createIngestWorker } from '../workers/ingest-worker';
 import { FirstDelivery } from '../workers/first-delivery';
+import { closeRedis, connectRedis } from '../lib/redis-connections';
 import type { Shutdown } from '../lib/shutdown';
 import type { SnowgateParts } from '../main';
 
 /** The worker role: enrichment of ingest jobs, then signed delivery of their events, in order per record. */
 export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void {
   const { settings, logger, registry, commands, clients, deliveries, metrics } = parts;
+  // the state cache and record lanes issue several small commands per event: one pipelined connection of their own
+  const hotPath = connectRedis({ url: settings.redisUrl, cluster: settings.redisCluster }, 'worker', { autoPipelining: true });
+  hotPath.on('error', (err) => logger.debug('redis hot-path connection error', { err: err.message }));
+  shutdown.add('redis hot-path connection', () => closeRedis(hotPath)); // closed after the workers (closers run in reverse)
   const enricher = new ChangeEnricher({
     apiFor: (instance) => enrichmentApiFor(clients.for(instance)),
-    stateCache: new StateCache(commands, settings.queuePrefix),
+    stateCache: new StateCache(hotPath, settings.queuePrefix),
   });
-  const lanes = new RecordLanes(commands, settings.queuePrefix, deliveries.queue);
+  const lanes = new RecordLanes(hotPath, settings.queuePrefix, deliveries.queue);
   const hooks = deliveryMetricsHooks(metrics);
   const ingestWorker = createIngestWorker({
     connection: commands,

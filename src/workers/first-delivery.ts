@@ -14,6 +14,11 @@ export interface FirstDeliveryOptions {
   slowMs?: number;
   /** For how long (default 30 s). */
   coolDownMs?: number;
+  /**
+   * How long a subscriber's enabled/disabled status read from Redis is reused (default 1 s), so the hot path
+   * does not read it for every event. A 410 seen by another worker meanwhile is settled by the delivery queue.
+   */
+  statusTtlMs?: number;
   now?: () => number;
 }
 
@@ -25,14 +30,26 @@ export interface FirstDeliveryOptions {
  */
 export class FirstDelivery {
   private readonly cooling = new Map<string, number>();
+  private readonly disabled = new Map<string, { disabled: boolean; until: number }>();
   private readonly slowMs: number;
   private readonly coolDownMs: number;
+  private readonly statusTtlMs: number;
   private readonly now: () => number;
 
   constructor(private readonly options: FirstDeliveryOptions) {
     this.slowMs = options.slowMs ?? 500;
     this.coolDownMs = options.coolDownMs ?? 30_000;
+    this.statusTtlMs = options.statusTtlMs ?? 1000;
     this.now = options.now ?? Date.now;
+  }
+
+  /** Whether the instance's subscriber is disabled (410), from Redis at most once per `statusTtlMs`. */
+  private async subscriberDisabled(instanceId: string): Promise<boolean> {
+    const known = this.disabled.get(instanceId);
+    if (known && this.now() < known.until) return known.disabled;
+    const disabled = (await this.options.subscribers.get(instanceId)) !== undefined;
+    this.disabled.set(instanceId, { disabled, until: this.now() + this.statusTtlMs });
+    return disabled;
   }
 
   /** Whether an event of this instance should be tried inline now. */
@@ -56,7 +73,7 @@ export class FirstDelivery {
   async attempt(event: SnowgateEvent, instance: Instance): Promise<'delivered' | DeliveryJobData['firstAttempt']> {
     if (!this.inlineAllowed(instance.id)) return undefined;
     const target = targetOf(instance, instance.id);
-    if (typeof target === 'string' || (await this.options.subscribers.get(instance.id))) return undefined;
+    if (typeof target === 'string' || (await this.subscriberDisabled(instance.id))) return undefined;
     const at = new Date().toISOString();
     const outcome = await sendEvent(event, target, this.options.send);
     this.record(instance.id, outcome.kind === 'delivered', outcome.durationMs);

@@ -48,13 +48,14 @@ async function enrichAndHandOver(deps: IngestWorkerDeps, change: ChangeJob, inst
   const data = await deps.enricher.enrich(change, instance);
   const event = toCloudEvent(change, instance, data);
   let lane;
+  let head: string | undefined;
   if (deps.lanes && isMutableTable(change.table)) {
     at.stage = 'lane join';
     lane = deps.lanes.ticket(instance.id, change.table, change.sysId, change.sysModCount, change.operation);
-    await deps.lanes.join(lane, event.id);
+    head = await deps.lanes.join(lane, event.id);
   }
   at.stage = 'lane turn';
-  if (deps.firstDelivery && (!lane || (await deps.lanes!.isTurn(lane, event.id)))) {
+  if (deps.firstDelivery && (!lane || (await deps.lanes!.isTurn(lane, event.id, head)))) {
     at.stage = 'first delivery';
     const first = await deps.firstDelivery.attempt(event, instance);
     if (first === 'delivered') {

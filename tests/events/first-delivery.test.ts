@@ -60,4 +60,16 @@ describe('the inline first delivery attempt', () => {
     await subscribers.disable({ instanceId: 'gone', at: clock, eventId: 'e0', status: 410 });
     expect(await first.attempt(eventFor('gone'), instanceFor('gone', subscriber.url))).toBeUndefined();
   });
+
+  it('when another worker disables the subscriber, then inline attempts stop once the status read is older than its 1 s lifetime', async () => {
+    const instance = instanceFor('later-gone', subscriber.url);
+    expect(await first.attempt(eventFor('later-gone'), instance)).toBe('delivered');
+    await subscribers.disable({ instanceId: 'later-gone', at: clock, eventId: 'e1', status: 410 });
+    expect(await first.attempt(eventFor('later-gone'), instance)).toBe('delivered'); // the status read a moment ago is reused
+    clock += 1001;
+    expect(await first.attempt(eventFor('later-gone'), instance)).toBeUndefined();
+    await subscribers.enable('later-gone');
+    clock += 1001;
+    expect(await first.attempt(eventFor('later-gone'), instance)).toBe('delivered');
+  });
 });
