@@ -30,6 +30,24 @@ function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
   }) as unknown as LookupFunction;
 }
 
+/**
+ * Keep-alive agents for deliveries, one per SSRF policy. Node's shared global agent pools sockets by host and
+ * port only: a socket opened for an instance that allows private targets could then carry the event of an
+ * instance that does not, to the private address it was connected to (DNS rebinding). Here a pooled socket
+ * was always vetted under the policy of the send that reuses it. Idle sockets close after 4 s, before the
+ * usual 5 s server keep-alive timeout; a request that meets a socket closed meanwhile is sent again once.
+ */
+const AGENT_OPTIONS = { keepAlive: true, maxFreeSockets: 64, timeout: 4000 };
+const AGENTS = {
+  http: { vetted: new http.Agent(AGENT_OPTIONS), private: new http.Agent(AGENT_OPTIONS) },
+  https: { vetted: new https.Agent(AGENT_OPTIONS), private: new https.Agent(AGENT_OPTIONS) },
+};
+
+function agentFor(url: URL, allowPrivateTargets: boolean): http.Agent {
+  const pair = url.protocol === 'https:' ? AGENTS.https : AGENTS.http;
+  return allowPrivateTargets ? pair.private : pair.vetted;
+}
+
 function permanent(reason: string, error: string, started: number): AttemptOutcome {
   return { kind: 'permanent', reason, error, durationMs: Date.now() - started };
 }
@@ -62,23 +80,27 @@ export async function sendEvent(event: SnowgateEvent, target: DeliveryTarget, op
   } catch (err) {
     return permanent('invalid_signature_key', `the signature key is unusable: ${(err as Error).message}`, started);
   }
-  return post(url, addresses, signed.headers, signed.body, options.timeoutMs ?? 10_000, started);
+  return post(url, addresses, agentFor(url, target.allowPrivateTargets), signed.headers, signed.body, options.timeoutMs ?? 10_000, started);
 }
 
-function post(url: URL, addresses: ResolvedAddress[], headers: Record<string, string>, body: string, timeoutMs: number, started: number): Promise<AttemptOutcome> {
+function post(url: URL, addresses: ResolvedAddress[], agent: http.Agent, headers: Record<string, string>, body: string, timeoutMs: number, started: number, retryStaleSocket = true): Promise<AttemptOutcome> {
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise((resolve) => {
     const req = transport.request(url, {
       method: 'POST',
+      agent,
       headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
       lookup: pinnedLookup(addresses),
-      signal: AbortSignal.timeout(timeoutMs),
     });
+    // the whole exchange, connect to last byte; cleared as soon as it is over (AbortSignal.timeout's timer would live on)
+    const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
+    req.on('close', () => clearTimeout(timer));
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
       const retryAfter = res.headers['retry-after'];
       res.on('error', () => undefined);
-      res.resume(); // the body is not needed; drain it so the socket is freed
+      res.on('end', () => clearTimeout(timer));
+      res.resume(); // the body is not needed; drain it so the socket goes back to the pool
       resolve({
         kind: classifyStatus(status),
         status,
@@ -87,6 +109,12 @@ function post(url: URL, addresses: ResolvedAddress[], headers: Record<string, st
       });
     });
     req.on('error', (err: NodeJS.ErrnoException) => {
+      // a pooled socket the subscriber closed as we reused it: the request never reached it, so send it again once on a new one
+      if (retryStaleSocket && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
+        clearTimeout(timer);
+        resolve(post(url, addresses, agent, headers, body, timeoutMs - (Date.now() - started), started, false));
+        return;
+      }
       const code = err.name === 'AbortError' || err.name === 'TimeoutError' ? 'timeout' : err.code ?? err.name;
       resolve({ kind: 'retryable', error: `${code}: ${err.message}`, durationMs: Date.now() - started });
     });

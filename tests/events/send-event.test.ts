@@ -1,0 +1,100 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { sendEvent } from '../../src/events/send-event';
+import { toCloudEvent } from '../../src/events/to-cloud-event';
+import { caseData, changeOf, instanceFor, SIGNATURE_KEY } from './fixtures';
+
+/** A subscriber that counts its connections and can drop the next request that arrives on a reused one. */
+async function startCountingSubscriber(): Promise<{ url: string; connections: () => number; received: () => number; dropNextOnReusedSocket: () => void; close(): Promise<void> }> {
+  const requestsOn = new WeakMap<Socket, number>();
+  let connections = 0;
+  let received = 0;
+  let dropNext = false;
+  const server = http.createServer((req, res) => {
+    const seen = (requestsOn.get(req.socket) ?? 0) + 1;
+    requestsOn.set(req.socket, seen);
+    if (dropNext && seen > 1) {
+      // as when a subscriber closes an idle keep-alive connection just as the next request goes out on it
+      dropNext = false;
+      req.socket.destroy();
+      return;
+    }
+    req.resume();
+    req.on('end', () => {
+      received += 1;
+      res.writeHead(204).end();
+    });
+  });
+  server.on('connection', () => (connections += 1));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`,
+    connections: () => connections,
+    received: () => received,
+    dropNextOnReusedSocket: () => (dropNext = true),
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+const newEvent = () => {
+  const change = changeOf('sn_customerservice_case', 'update');
+  return toCloudEvent(change, instanceFor('acme', 'http://127.0.0.1/'), caseData(change));
+};
+
+describe('sending an event to the subscriber', () => {
+  it('when several events go to one subscriber, then they share one kept-alive connection', async () => {
+    const subscriber = await startCountingSubscriber();
+    try {
+      const target = { callbackUrl: subscriber.url, signatureKey: SIGNATURE_KEY, allowPrivateTargets: true };
+      for (let i = 0; i < 5; i++) expect(await sendEvent(newEvent(), target, { timeoutMs: 2000 })).toMatchObject({ kind: 'delivered', status: 204 });
+      expect(subscriber.received()).toBe(5);
+      expect(subscriber.connections()).toBe(1);
+    } finally {
+      await subscriber.close();
+    }
+  });
+
+  it('when the subscriber drops a reused connection before answering, then the event is sent again once on a new one and delivered', async () => {
+    const subscriber = await startCountingSubscriber();
+    try {
+      const target = { callbackUrl: subscriber.url, signatureKey: SIGNATURE_KEY, allowPrivateTargets: true };
+      expect(await sendEvent(newEvent(), target, { timeoutMs: 2000 })).toMatchObject({ kind: 'delivered' });
+      subscriber.dropNextOnReusedSocket();
+      expect(await sendEvent(newEvent(), target, { timeoutMs: 2000 })).toMatchObject({ kind: 'delivered' });
+      expect(subscriber.received()).toBe(2);
+      expect(subscriber.connections()).toBe(2);
+    } finally {
+      await subscriber.close();
+    }
+  });
+
+  it('when an instance that allows private targets kept a connection open, then an instance that does not never reuses it', async () => {
+    const subscriber = await startCountingSubscriber();
+    try {
+      const port = new URL(subscriber.url).port;
+      const callbackUrl = `http://hooks.rebinding.test:${port}/events`;
+      // the same name first resolves to loopback (allowed for the first instance), then — rebinding — to a public address
+      const loopback = async () => [{ address: '127.0.0.1', family: 4 as const }];
+      const publicAddress = async () => [{ address: '203.0.113.7', family: 4 as const }]; // TEST-NET-3: never answers
+      expect(await sendEvent(newEvent(), { callbackUrl, signatureKey: SIGNATURE_KEY, allowPrivateTargets: true }, { timeoutMs: 2000, resolve: loopback })).toMatchObject({ kind: 'delivered' });
+      const strict = await sendEvent(newEvent(), { callbackUrl, signatureKey: SIGNATURE_KEY, allowPrivateTargets: false }, { timeoutMs: 300, resolve: publicAddress });
+      expect(strict).toMatchObject({ kind: 'retryable' });
+      expect(subscriber.received()).toBe(1);
+    } finally {
+      await subscriber.close();
+    }
+  });
+
+  it('when the subscriber does not answer in time, then the attempt ends as a retryable timeout', async () => {
+    const server = http.createServer(() => undefined); // never answers
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`;
+      const outcome = await sendEvent(newEvent(), { callbackUrl: url, signatureKey: SIGNATURE_KEY, allowPrivateTargets: true }, { timeoutMs: 300 });
+      expect(outcome).toMatchObject({ kind: 'retryable', error: expect.stringMatching(/^timeout: /) });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
