@@ -4,6 +4,11 @@
  * local subscriber. 30% of the records change several times within a second. Prints end-to-end p50/p99
  * (change committed → event at the subscriber), ServiceNow API calls per delivered event, and the peak RSS
  * of each process. Figures, not a test.
+ *
+ * Knobs: BENCH_RATE (500), BENCH_SECONDS (60), BENCH_WARMUP_SECONDS (10), BENCH_RECORDS (3000);
+ * BENCH_LOG_DIR=dir keeps each process's log and prints a per-stage breakdown, missing changes and late arrivals;
+ * BENCH_WORKER_NODE_ARGS / BENCH_SIM_NODE_ARGS add node flags (e.g. `--cpu-prof`; with
+ * `--heapsnapshot-signal=SIGUSR2` the worker's heap is snapshotted at the end of the load).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -170,24 +175,8 @@ async function main(): Promise<void> {
     const metricsText = await (await fetch(worker.url.replace('localhost', '127.0.0.1') + '/metrics')).text();
     const apiCalls = [...metricsText.matchAll(/^snowgate_servicenow_api_calls_total\{[^}]*\} (\d+)/gm)].reduce((a, m) => a + Number(m[1]), 0);
     const delivered = new Set(deliveries.map((d) => d.id)).size;
-    if (process.env.BENCH_LOG_DIR) {
-      const mem = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(metricsText)?.[1] ?? NaN) / 2 ** 20;
-      process.stdout.write(`worker memory now   rss ${mem('snowgate_process_resident_memory_bytes').toFixed(0)} MB, heap used ${mem('snowgate_nodejs_heap_size_used_bytes').toFixed(0)} / total ${mem('snowgate_nodejs_heap_size_total_bytes').toFixed(0)} MB, external ${mem('snowgate_nodejs_external_memory_bytes').toFixed(0)} MB\n`);
-    }
-    if (process.env.BENCH_WORKER_NODE_ARGS?.includes('--heapsnapshot-signal=SIGUSR2')) {
-      // a heap snapshot of the worker at the end of the load (written to the working directory); wait until it is complete
-      const before = new Set(fs.readdirSync(ROOT));
-      process.kill(worker.child.pid!, 'SIGUSR2');
-      let file: string | undefined;
-      for (let size = -1, i = 0; i < 240; i++) {
-        await new Promise((r) => setTimeout(r, 500));
-        file ??= fs.readdirSync(ROOT).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
-        const now = file ? fs.statSync(path.join(ROOT, file)).size : -1;
-        if (file && now > 0 && now === size) break;
-        size = now;
-      }
-      process.stdout.write(`worker heap snapshot ${file ?? 'not written'}\n`);
-    }
+    if (process.env.BENCH_LOG_DIR) printWorkerMemory(metricsText);
+    if (process.env.BENCH_WORKER_NODE_ARGS?.includes('--heapsnapshot-signal=SIGUSR2')) await takeHeapSnapshot(worker.child.pid!);
     if (process.env.BENCH_LOG_DIR) await diagnose(redis.url, committedAt, deliveries, subscriber.deliveries, epoch, waitedMs);
     const simStats = (await (await sim(simulator.url, '/__sim/stats')).json()) as { webhooks: { sent: number; failed: number; lastError?: string } };
     const queues = ((await (await fetch(api.url.replace('localhost', '127.0.0.1') + '/ops/api/queues', { headers: { authorization: 'Bearer bench-admin-token-0000' } })).json()) as { queues: { name: string; counts: Record<string, number> }[] }).queues;
@@ -212,6 +201,27 @@ async function main(): Promise<void> {
     await redis.stop();
     fs.rmSync(configPath, { force: true });
   }
+}
+
+/** The worker's memory as its own metrics report it: RSS, V8 heap used / total, external. */
+function printWorkerMemory(metricsText: string): void {
+  const mb = (name: string) => (Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(metricsText)?.[1] ?? NaN) / 2 ** 20).toFixed(0);
+  process.stdout.write(`worker memory now   rss ${mb('snowgate_process_resident_memory_bytes')} MB, heap used ${mb('snowgate_nodejs_heap_size_used_bytes')} / total ${mb('snowgate_nodejs_heap_size_total_bytes')} MB, external ${mb('snowgate_nodejs_external_memory_bytes')} MB\n`);
+}
+
+/** Asks the worker (started with --heapsnapshot-signal=SIGUSR2) for a heap snapshot and waits until the file is complete. */
+async function takeHeapSnapshot(pid: number): Promise<void> {
+  const before = new Set(fs.readdirSync(ROOT));
+  process.kill(pid, 'SIGUSR2');
+  let file: string | undefined;
+  for (let size = -1, i = 0; i < 240; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    file ??= fs.readdirSync(ROOT).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+    const now = file ? fs.statSync(path.join(ROOT, file)).size : -1;
+    if (file && now > 0 && now === size) break;
+    size = now;
+  }
+  process.stdout.write(`worker heap snapshot ${file ? path.join(ROOT, file) : 'not written'}\n`);
 }
 
 /**
