@@ -12,12 +12,11 @@ export interface LaneTicket {
 const ORPHAN_AFTER_MS = 10_000;
 const LANE_TTL_SECONDS = 7 * 24 * 3600;
 
-/** Join: add the event at its place, note when, keep both keys alive, and return the lane's head. One round trip. */
+/** Join: add the event at its place, note when, and keep both keys alive. One round trip. */
 const JOIN = `redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
-redis.call('EXPIRE', KEYS[2], ARGV[4])
-return redis.call('ZRANGE', KEYS[1], 0, 0)[1]`;
+redis.call('EXPIRE', KEYS[2], ARGV[4])`;
 
 /** Leave: drop the event and return the new head (if any). One round trip. */
 const LEAVE = `redis.call('ZREM', KEYS[1], ARGV[1])
@@ -45,19 +44,17 @@ export class RecordLanes {
     return { key: `${this.prefix}:lane:{${instanceId}:${table}:${sysId}}`, seq };
   }
 
-  /** Joins the lane; resolves with the lane's head after joining (pass it to {@link isTurn} to save a round trip). */
-  async join(ticket: LaneTicket, eventId: string): Promise<string | undefined> {
-    const head = await this.joinScript(ticket.key, `${ticket.key}:joined`, String(ticket.seq), eventId, String(Date.now()), String(LANE_TTL_SECONDS));
-    return typeof head === 'string' ? head : undefined;
+  async join(ticket: LaneTicket, eventId: string): Promise<void> {
+    await this.joinScript(ticket.key, `${ticket.key}:joined`, String(ticket.seq), eventId, String(Date.now()), String(LANE_TTL_SECONDS));
   }
 
   /**
-   * Whether the event heads its lane (or is not in it: a replay). Clears heads whose jobs are finished or gone.
-   * `knownHead` is the head just returned by {@link join}, used instead of reading it again.
+   * Whether the event heads its lane (or is not in it: a replay). Clears heads whose jobs are finished or gone,
+   * and heads that joined over 10 s ago without a delivery job (an ingest attempt that failed and waits to be retried).
    */
-  async isTurn(ticket: LaneTicket, eventId: string, knownHead?: string): Promise<boolean> {
+  async isTurn(ticket: LaneTicket, eventId: string): Promise<boolean> {
     for (let i = 0; i < 10; i++) {
-      const head = i === 0 && knownHead !== undefined ? knownHead : (await this.redis.zrange(ticket.key, '0', '0'))[0];
+      const [head] = await this.redis.zrange(ticket.key, '0', '0');
       if (!head || head === eventId) return true;
       const state = await this.deliveries.getJobState(head);
       if (state === 'completed' || state === 'failed') {

@@ -44,18 +44,26 @@ function isRetryable(err: unknown): boolean {
  * and the subscriber takes it, else put on the `deliver` queue (with the inline attempt, if one was made).
  */
 async function enrichAndHandOver(deps: IngestWorkerDeps, change: ChangeJob, instance: Instance, at: { stage: string }): Promise<{ eventId: string; type: string; delivered: boolean }> {
-  at.stage = 'enrich';
-  const data = await deps.enricher.enrich(change, instance);
-  const event = toCloudEvent(change, instance, data);
+  // join the record's lane before enriching: changes of one record taken up together (a burst) are all in
+  // the lane by the time the first of them is ready, so none overtakes an older one still being enriched
   let lane;
-  let head: string | undefined;
   if (deps.lanes && isMutableTable(change.table)) {
     at.stage = 'lane join';
     lane = deps.lanes.ticket(instance.id, change.table, change.sysId, change.sysModCount, change.operation);
-    head = await deps.lanes.join(lane, event.id);
+    await deps.lanes.join(lane, change.eventId);
   }
+  at.stage = 'enrich';
+  let data;
+  try {
+    data = await deps.enricher.enrich(change, instance);
+  } catch (err) {
+    // a change that will never be delivered must not hold its record's newer changes up
+    if (lane && !isRetryable(err)) await deps.lanes!.leave(lane, change.eventId).catch(() => undefined);
+    throw err;
+  }
+  const event = toCloudEvent(change, instance, data);
   at.stage = 'lane turn';
-  if (deps.firstDelivery && (!lane || (await deps.lanes!.isTurn(lane, event.id, head)))) {
+  if (deps.firstDelivery && (!lane || (await deps.lanes!.isTurn(lane, event.id)))) {
     at.stage = 'first delivery';
     const first = await deps.firstDelivery.attempt(event, instance);
     if (first === 'delivered') {
