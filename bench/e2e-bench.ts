@@ -24,6 +24,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 3000);
 const BURSTY = 0.3;
+/** How the benchmark names one change: the record and its sys_mod_count (an event's subject and sequence). */
+const changeKey = (sysId: string, modCount: string | number): string => `${sysId}/${Number(modCount)}`;
 const auth = 'Basic ' + Buffer.from('admin:admin').toString('base64');
 const whsec = () => 'whsec_' + crypto.randomBytes(32).toString('base64');
 
@@ -141,7 +143,7 @@ async function main(): Promise<void> {
       inFlight += 1;
       const t0 = epoch + (performance.now() - start);
       const patch = patchCase(simulator.url, slot.sysId, { short_description: `change ${crypto.randomBytes(4).toString('hex')}` })
-        .then((modCount) => void committedAt.set(`${slot.sysId}/${modCount}`, t0))
+        .then((modCount) => void committedAt.set(changeKey(slot.sysId, modCount), t0))
         .catch(() => void (failed += 1))
         .finally(() => (inFlight -= 1));
       patches.push(patch);
@@ -164,8 +166,7 @@ async function main(): Promise<void> {
     for (const d of deliveries) {
       if (firstSeen.has(d.id)) continue; // latency is to the first delivery of an event
       firstSeen.add(d.id);
-      const key = `${d.subject}/${Number(d.sequence)}`;
-      const t0 = committedAt.get(key);
+      const t0 = committedAt.get(changeKey(d.subject, d.sequence));
       if (t0 === undefined) continue;
       (t0 >= measuredFrom ? latencies : warmUp).push(d.receivedAt - t0);
       (byWindow[Math.floor((t0 - epoch) / 10_000)] ??= []).push(d.receivedAt - t0);
@@ -232,13 +233,13 @@ async function takeHeapSnapshot(pid: number): Promise<void> {
 async function diagnose(redisUrl: string, committedAt: Map<string, number>, atEnd: BenchDelivery[], live: BenchDelivery[], epoch: number, waitedMs: number): Promise<void> {
   const { Queue } = await import('bullmq');
   const q = new Queue('ingest', { connection: { url: redisUrl }, prefix: '{snowgate}' });
-  const seen = (ds: BenchDelivery[]) => new Set(ds.map((d) => `${d.subject}/${Number(d.sequence)}`));
+  const seen = (ds: BenchDelivery[]) => new Set(ds.map((d) => changeKey(d.subject, d.sequence)));
   const delivered = seen(atEnd);
   const missing = [...committedAt.keys()].filter((k) => !delivered.has(k));
   const jobs = await q.getJobs(['completed', 'failed', 'waiting', 'delayed', 'active'], 0, 20_000);
   const windows: { toQueue: number[]; queued: number[]; processing: number[] }[] = [];
   for (const job of jobs) {
-    const t0 = committedAt.get(`${job?.data?.sysId}/${Number(job?.data?.sysModCount)}`);
+    const t0 = committedAt.get(changeKey(job?.data?.sysId, job?.data?.sysModCount));
     if (!job?.finishedOn || !job.processedOn || t0 === undefined) continue;
     const w = (windows[Math.floor((t0 - epoch) / 5000)] ??= { toQueue: [], queued: [], processing: [] });
     w.toQueue.push(job.timestamp - t0);
@@ -259,8 +260,7 @@ async function diagnose(redisUrl: string, committedAt: Map<string, number>, atEn
     while (Date.now() < until && missing.some((k) => !seen(live).has(k))) await new Promise((r) => setTimeout(r, 500));
     const late = seen(live);
     for (const key of missing.slice(0, 10)) {
-      const sysId = key.split('/')[0];
-      const arrival = live.find((d) => d.subject === sysId && `${d.subject}/${Number(d.sequence)}` === key);
+      const arrival = live.find((d) => changeKey(d.subject, d.sequence) === key);
       process.stdout.write(`  ${key}: ${late.has(key) ? `arrived late, at ${arrival!.receivedAt - epoch} ms` : 'still not delivered 60 s later'}\n`);
     }
   }

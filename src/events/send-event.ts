@@ -115,7 +115,7 @@ function post(url: URL, addresses: ResolvedAddress[], agent: http.Agent, headers
         resolve(post(url, addresses, agent, headers, body, timeoutMs - (Date.now() - started), started, false));
         return;
       }
-      const code = err.name === 'AbortError' || err.name === 'TimeoutError' ? 'timeout' : err.code ?? err.name;
+      const code = err.name === 'TimeoutError' ? 'timeout' : err.code ?? err.name;
       resolve({ kind: 'retryable', error: `${code}: ${err.message}`, durationMs: Date.now() - started });
     });
     req.end(body);

@@ -36,41 +36,44 @@ async function startCountingSubscriber(): Promise<{ url: string; connections: ()
   };
 }
 
+type CountingSubscriber = Awaited<ReturnType<typeof startCountingSubscriber>>;
+
+/** Runs a test against a fresh counting subscriber and closes it afterwards. */
+async function withCountingSubscriber(test: (subscriber: CountingSubscriber) => Promise<void>): Promise<void> {
+  const subscriber = await startCountingSubscriber();
+  try {
+    await test(subscriber);
+  } finally {
+    await subscriber.close();
+  }
+}
+
 const newEvent = () => {
   const change = changeOf('sn_customerservice_case', 'update');
   return toCloudEvent(change, instanceFor('acme', 'http://127.0.0.1/'), caseData(change));
 };
 
 describe('sending an event to the subscriber', () => {
-  it('when several events go to one subscriber, then they share one kept-alive connection', async () => {
-    const subscriber = await startCountingSubscriber();
-    try {
+  it('when several events go to one subscriber, then they share one kept-alive connection', () =>
+    withCountingSubscriber(async (subscriber) => {
       const target = { callbackUrl: subscriber.url, signatureKey: SIGNATURE_KEY, allowPrivateTargets: true };
       for (let i = 0; i < 5; i++) expect(await sendEvent(newEvent(), target, { timeoutMs: 2000 })).toMatchObject({ kind: 'delivered', status: 204 });
       expect(subscriber.received()).toBe(5);
       expect(subscriber.connections()).toBe(1);
-    } finally {
-      await subscriber.close();
-    }
-  });
+    }));
 
-  it('when the subscriber drops a reused connection before answering, then the event is sent again once on a new one and delivered', async () => {
-    const subscriber = await startCountingSubscriber();
-    try {
+  it('when the subscriber drops a reused connection before answering, then the event is sent again once on a new one and delivered', () =>
+    withCountingSubscriber(async (subscriber) => {
       const target = { callbackUrl: subscriber.url, signatureKey: SIGNATURE_KEY, allowPrivateTargets: true };
       expect(await sendEvent(newEvent(), target, { timeoutMs: 2000 })).toMatchObject({ kind: 'delivered' });
       subscriber.dropNextOnReusedSocket();
       expect(await sendEvent(newEvent(), target, { timeoutMs: 2000 })).toMatchObject({ kind: 'delivered' });
       expect(subscriber.received()).toBe(2);
       expect(subscriber.connections()).toBe(2);
-    } finally {
-      await subscriber.close();
-    }
-  });
+    }));
 
-  it('when an instance that allows private targets kept a connection open, then an instance that does not never reuses it', async () => {
-    const subscriber = await startCountingSubscriber();
-    try {
+  it('when an instance that allows private targets kept a connection open, then an instance that does not never reuses it', () =>
+    withCountingSubscriber(async (subscriber) => {
       const port = new URL(subscriber.url).port;
       const callbackUrl = `http://hooks.rebinding.test:${port}/events`;
       // the same name first resolves to loopback (allowed for the first instance), then — rebinding — to a public address
@@ -80,10 +83,7 @@ describe('sending an event to the subscriber', () => {
       const strict = await sendEvent(newEvent(), { callbackUrl, signatureKey: SIGNATURE_KEY, allowPrivateTargets: false }, { timeoutMs: 300, resolve: publicAddress });
       expect(strict).toMatchObject({ kind: 'retryable' });
       expect(subscriber.received()).toBe(1);
-    } finally {
-      await subscriber.close();
-    }
-  });
+    }));
 
   it('when the subscriber does not answer in time, then the attempt ends as a retryable timeout', async () => {
     const server = http.createServer(() => undefined); // never answers
