@@ -94,7 +94,7 @@ async function main(): Promise<void> {
 
   const monitor = new Redis(redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => 500 });
   monitor.on('error', () => undefined);
-  const queues = Object.fromEntries(['ingest', 'deliver', 'dead-letter'].map((name) => [name, new Queue(name, { connection: monitor, prefix: PREFIX, skipVersionCheck: true, skipWaitingForReady: true })]));
+  const queues = Object.fromEntries(['intake', 'ingest', 'deliver', 'dead-letter'].map((name) => [name, new Queue(name, { connection: monitor, prefix: PREFIX, skipVersionCheck: true, skipWaitingForReady: true })]));
   for (const q of Object.values(queues)) q.on('error', () => undefined);
 
   say(`machine: ${machine()}`);
@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   };
   const progress = async () => {
     const counts = await queueCounts(queues);
-    const q = counts ? ['ingest', 'deliver'].map((n) => `${n} w${counts[n].waiting + counts[n].prioritized} a${counts[n].active} d${counts[n].delayed} f${counts[n].failed}`).join(', ') : 'redis unavailable';
+    const q = counts ? ['intake', 'ingest', 'deliver'].map((n) => `${n} w${counts[n].waiting + counts[n].prioritized} a${counts[n].active} d${counts[n].delayed} f${counts[n].failed}`).join(', ') : 'redis unavailable';
     say(`sent ${tally.sent}, accepted ${tally.accepted.size}, retries ${tally.retries}, delivered ${deliveries(subscriber).ids.size}; ${q}`);
   };
   const ticker = setInterval(() => void watchdog().then(progress).catch((err: Error) => say(`monitor: ${err.message}`)), 10_000);

@@ -8,7 +8,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
+import { silentLogger } from '../src/lib/logger';
+import { ChangeClaims } from '../src/queues/change-claims';
+import { createIngestQueue } from '../src/queues/ingest-queue';
+import { createIntakeQueue } from '../src/queues/intake-queue';
+import { createIntakeWorker } from '../src/workers/intake-worker';
 import { benchRedis, cpuSeconds, freePort, GATEWAY_NODE_ARGS, machine, ROOT, REGISTER, spawnReady, type ReadyChild } from './bench-kit';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -77,6 +83,36 @@ async function load(url: string, requests: ReturnType<typeof makeRequests>, pids
   };
 }
 
+/**
+ * The part of accepting the gateway leaves to the worker role: fanning the intake jobs out into one ingest
+ * job per change. One intake worker (as a worker process runs it, here in this process) drains what the
+ * gateway rounds left; its CPU and Redis's are per change.
+ */
+async function measureFanOut(redisUrl: string, redisPid: number): Promise<string> {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const prefix = '{snowgate}';
+  const intake = createIntakeQueue(connection, prefix);
+  const ingest = createIngestQueue(connection, prefix);
+  try {
+    const batches = await intake.getWaitingCount();
+    const ingestBefore = await ingest.getWaitingCount();
+    const cpu0 = { self: process.cpuUsage(), redis: cpuSeconds(redisPid) };
+    const started = performance.now();
+    const worker = createIntakeWorker({ connection, prefix, claims: new ChangeClaims(connection, prefix), ingest, logger: silentLogger });
+    while ((await intake.getWaitingCount()) + (await intake.getActiveCount()) > 0) await new Promise((r) => setTimeout(r, 100));
+    const seconds = (performance.now() - started) / 1000;
+    await worker.close();
+    const self = process.cpuUsage(cpu0.self);
+    const changes = (await ingest.getWaitingCount()) - ingestBefore;
+    const perChange = (us: number) => (us / Math.max(1, changes)).toFixed(0);
+    return `fan-out   ${changes} changes of ${batches} intake jobs made ingest jobs in ${seconds.toFixed(1)} s by one intake worker: ${(changes / seconds).toFixed(0)} changes/s, CPU per change: worker ${perChange(self.user + self.system)} µs, redis ${perChange((cpuSeconds(redisPid) - cpu0.redis) * 1e6)} µs\n`;
+  } finally {
+    await intake.close();
+    await ingest.close();
+    connection.disconnect();
+  }
+}
+
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(ROOT, 'dist/cli.js'))) throw new Error('run `npm run build` first (npm run bench:ingest does)');
   const redis = await benchRedis();
@@ -108,6 +144,8 @@ async function main(): Promise<void> {
     process.stdout.write(`\nbaseline  ${b.toFixed(0)} req/s  p50 ${mean(runs.baseline, 'p50').toFixed(1)} ms  p99 ${mean(runs.baseline, 'p99').toFixed(1)} ms\n`);
     process.stdout.write(`gateway   ${g.toFixed(0)} req/s  p50 ${mean(runs.gateway, 'p50').toFixed(1)} ms  p99 ${mean(runs.gateway, 'p99').toFixed(1)} ms\n`);
     process.stdout.write(`ratio     ${(g / b).toFixed(2)} (goal ≥ 0.6, p99 ≤ 30 ms)\n`);
+    await gateway.stop(); // nothing accepts any more: what follows is the worker role's share
+    process.stdout.write(await measureFanOut(redis.url, redis.pid ?? -1));
   } finally {
     for (const c of children) await c.stop();
     await redis.stop();

@@ -11,7 +11,9 @@ import { Shutdown } from './lib/shutdown';
 import { Metrics } from './ops/metrics';
 import { closeOpsQueues, openOpsQueues } from './ops/ops-queues';
 import { DeliveryProducer } from './queues/delivery-producer';
+import { ChangeClaims } from './queues/change-claims';
 import { createIngestQueue, type IngestQueue } from './queues/ingest-queue';
+import { createIntakeQueue, type IntakeQueue } from './queues/intake-queue';
 import { startApiRole, startOpsListener } from './roles/api-role';
 import { startSchedulerRole } from './roles/scheduler-role';
 import { startWorkerRole } from './roles/worker-role';
@@ -37,6 +39,10 @@ export interface SnowgateParts {
   producer: RedisClient;
   /** Background work (tokens, state, workers): waits and reconnects. */
   commands: RedisClient;
+  /** Where accepted changes go first (request path, on the producer connection). */
+  intakeQueue: IntakeQueue;
+  /** Change deduplication (request path, on the producer connection). */
+  claims: ChangeClaims;
   ingestQueue: IngestQueue;
   tokens: TokenManager;
   clients: ClientPool;
@@ -73,6 +79,10 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
   const sync = await store.startSync(registry);
   shutdown.add('instance sync', () => sync.close());
 
+  const intakeQueue = createIntakeQueue(producer, settings.queuePrefix);
+  intakeQueue.on('error', (err) => logger.debug('intake queue error', { err: err.message }));
+  shutdown.add('intake queue', () => intakeQueue.close());
+  const claims = new ChangeClaims(producer, settings.queuePrefix);
   const ingestQueue = createIngestQueue(producer, settings.queuePrefix);
   ingestQueue.on('error', (err) => logger.debug('ingest queue error', { err: err.message }));
   shutdown.add('ingest queue', () => ingestQueue.close());
@@ -94,7 +104,7 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
   });
   watchInstanceChanges(registry, deliveries, tokens, logger);
 
-  const parts: SnowgateParts = { settings, logger, registry, store, producer, commands, ingestQueue, tokens, clients, deliveries, metrics, opsQueues };
+  const parts: SnowgateParts = { settings, logger, registry, store, producer, commands, intakeQueue, claims, ingestQueue, tokens, clients, deliveries, metrics, opsQueues };
   const { role } = settings;
   if (role === 'all' || role === 'worker') startWorkerRole(parts, shutdown);
   if (role === 'all' || role === 'scheduler') await startSchedulerRole(parts, shutdown);

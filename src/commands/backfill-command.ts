@@ -10,7 +10,9 @@ import { closeRedis, connectRedis, type RedisClient } from '../lib/redis-connect
 import { parseDate } from '../poller/date-format';
 import { runBackfill, type BackfillSummary } from '../poller/backfill';
 import { renderProgress } from '../poller/progress-bar';
+import { ChangeClaims } from '../queues/change-claims';
 import { createIngestQueue } from '../queues/ingest-queue';
+import { createIntakeQueue } from '../queues/intake-queue';
 import { ServiceNowClient } from '../servicenow/servicenow-client';
 import { TokenManager } from '../servicenow/token-manager';
 
@@ -75,7 +77,8 @@ export async function runBackfillCommand(argv: string[]): Promise<void> {
   const logger = createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel);
   const redis = connectRedis({ url: settings.redisUrl, cluster: settings.redisCluster }, 'worker');
   redis.on('error', (err) => logger.debug('redis connection error', { err: err.message }));
-  const queue = createIngestQueue(redis, settings.queuePrefix);
+  const intake = createIntakeQueue(redis, settings.queuePrefix);
+  const ingest = createIngestQueue(redis, settings.queuePrefix);
   try {
     const instance = await findInstance(args.instanceId, redis, settings);
     const tokens = new TokenManager({ redis, encryptionKey: settings.encryptionKey, instances: new InstanceRegistry([instance]), keyPrefix: `${settings.queuePrefix}:tokens`, logger });
@@ -83,7 +86,7 @@ export async function runBackfillCommand(argv: string[]): Promise<void> {
     const summary = await runBackfill({
       instance,
       client: new ServiceNowClient(instance, tokens),
-      enqueuer: new ChangeEnqueuer(queue, { timeoutMs: 10_000 }),
+      enqueuer: new ChangeEnqueuer({ intake, ingest, claims: new ChangeClaims(redis, settings.queuePrefix) }, { timeoutMs: 10_000 }),
       redis,
       prefix: settings.queuePrefix,
       since: args.since,
@@ -97,7 +100,8 @@ export async function runBackfillCommand(argv: string[]): Promise<void> {
     if (current) process.stderr.write('\n');
     printSummary(summary);
   } finally {
-    await queue.close().catch(() => undefined);
+    await intake.close().catch(() => undefined);
+    await ingest.close().catch(() => undefined);
     await closeRedis(redis);
   }
 }

@@ -1,9 +1,9 @@
+import crypto from 'node:crypto';
 import { AppError } from '../lib/errors';
+import type { ChangeClaims } from '../queues/change-claims';
+import type { ChangeJob } from '../queues/change-job';
 import type { IngestQueue } from '../queues/ingest-queue';
-import { changeKey, type ChangeJob } from '../queues/change-job';
-
-/** How long a change stays remembered for deduplication (webhook retries, webhook + poll overlap). */
-export const DEDUPE_TTL_MS = 24 * 3600 * 1000;
+import type { IntakeQueue } from '../queues/intake-queue';
 
 /** The outcome of one enqueue: the event id, and whether that change had been accepted before. */
 export interface EnqueueResult {
@@ -17,28 +17,44 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+/** Where accepted changes go, and their deduplication. */
+export interface ChangeEnqueuerQueues {
+  intake: IntakeQueue;
+  ingest: IngestQueue;
+  claims: ChangeClaims;
+}
+
 export interface ChangeEnqueuerOptions {
   /** Longest wait for Redis before answering 503 (default 1500 ms — the contract allows 2 s). */
   timeoutMs?: number;
   /** Most changes sent in one round trip (default 500). */
   maxBatch?: number;
+  /** Groups of at least this many changes go as one intake job; smaller ones straight to ingest (default 4). */
+  intakeFrom?: number;
 }
 
 /**
- * The only place that puts changes on the ingest queue. Concurrent enqueues are grouped into one
- * `addBulk` (one Redis round trip for the whole group); each change is deduplicated atomically by its
- * change key inside BullMQ's add script, so a duplicate returns the first event's id. A promise resolves
- * only after Redis acknowledged; any Redis failure or a timeout rejects with 503 `queue_unavailable`.
+ * The only place that accepts changes. Concurrent enqueues are grouped into one round trip: a large group
+ * becomes one `intake` job (one BullMQ add whatever its size — the intake worker fans it out into ingest
+ * jobs later, off the request path), a small one becomes its ingest jobs at once (no extra hop when there
+ * is no load to spread). Once Redis holds the job(s), each change is claimed for its event id (one script):
+ * a change claimed before is a duplicate and answers with the first event's id. Jobs go first so that no
+ * change is ever claimed without being queued; whatever takes a job up claims its change again and drops
+ * it if another event owns it, so a crash between the two steps loses nothing and doubles nothing. A
+ * promise resolves only after Redis acknowledged both; any Redis failure or a timeout rejects with 503
+ * `queue_unavailable`.
  */
 export class ChangeEnqueuer {
   private pending: Pending[] = [];
   private scheduled = false;
   private readonly timeoutMs: number;
   private readonly maxBatch: number;
+  private readonly intakeFrom: number;
 
-  constructor(private readonly queue: IngestQueue, options: ChangeEnqueuerOptions = {}) {
+  constructor(private readonly queues: ChangeEnqueuerQueues, options: ChangeEnqueuerOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 1500;
     this.maxBatch = options.maxBatch ?? 500;
+    this.intakeFrom = options.intakeFrom ?? 4;
   }
 
   enqueue(change: ChangeJob): Promise<EnqueueResult> {
@@ -66,18 +82,10 @@ export class ChangeEnqueuer {
       timer = setTimeout(() => reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
     });
     try {
-      const jobs = await Promise.race([
-        this.queue.addBulk(
-          batch.map(({ change }) => ({
-            name: change.table,
-            data: change,
-            opts: { jobId: change.eventId, deduplication: { id: changeKey(change), ttl: DEDUPE_TTL_MS } },
-          })),
-        ),
-        timeout,
-      ]);
+      const changes = batch.map((p) => p.change);
+      const owners = await Promise.race([this.queueAndClaim(changes), timeout]);
       batch.forEach((p, i) => {
-        const id = jobs[i]?.id ?? p.change.eventId;
+        const id = owners[i] ?? p.change.eventId;
         p.resolve({ id, duplicate: id !== p.change.eventId });
       });
     } catch (err) {
@@ -89,5 +97,11 @@ export class ChangeEnqueuer {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private async queueAndClaim(changes: ChangeJob[]): Promise<string[]> {
+    if (changes.length >= this.intakeFrom) await this.queues.intake.add('changes', { changes }, { jobId: crypto.randomUUID() });
+    else await this.queues.ingest.addBulk(changes.map((change) => ({ name: change.table, data: change, opts: { jobId: change.eventId } })));
+    return this.queues.claims.claim(changes);
   }
 }

@@ -1,6 +1,8 @@
 /** BullMQ queue names. Keys are `{prefix}:{name}:…`; the prefix is a hash tag so each queue fits one cluster slot. */
 export const QUEUE_NAMES = {
-  /** Accepted changes (webhook, poll, backfill) waiting for enrichment. */
+  /** Accepted changes as they were accepted: one job per group of concurrent enqueues, fanned out into `ingest`. */
+  intake: 'intake',
+  /** Accepted changes (webhook, poll, backfill), one job each, waiting for enrichment. */
   ingest: 'ingest',
   /** Normalized CloudEvents waiting for delivery to the subscriber. */
   deliver: 'deliver',

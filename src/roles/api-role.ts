@@ -54,12 +54,12 @@ function adminRouters(parts: SnowgateParts): Router[] {
 
 /** The api role: the webhook door plus admin, ops, OAuth and sandbox routes, listening on PORT. */
 export async function startApiRole(parts: SnowgateParts, shutdown: Shutdown, extraRouters: Router[]): Promise<ListeningServer> {
-  const { settings, logger, registry, ingestQueue, metrics } = parts;
+  const { settings, logger, registry, intakeQueue, ingestQueue, claims, metrics } = parts;
   const intake = new WebhookIntake({
     registry,
     verifier: new SignatureVerifier(),
     validator: new PayloadValidator(),
-    enqueuer: new ChangeEnqueuer(ingestQueue),
+    enqueuer: new ChangeEnqueuer({ intake: intakeQueue, ingest: ingestQueue, claims }),
     rateLimiter: new RateLimiter(),
   });
   await untilReady(parts.producer, 5000);

@@ -2,7 +2,9 @@ import { ChangeEnqueuer } from '../ingest/change-enqueuer';
 import type { Shutdown } from '../lib/shutdown';
 import type { SnowgateParts } from '../main';
 import { startPoller } from '../poller/start-poller';
+import { ChangeClaims } from '../queues/change-claims';
 import { createIngestQueue } from '../queues/ingest-queue';
+import { createIntakeQueue } from '../queues/intake-queue';
 
 /**
  * The scheduler role: the poller (one BullMQ job scheduler per polling instance, so exactly one poll
@@ -11,13 +13,15 @@ import { createIngestQueue } from '../queues/ingest-queue';
  */
 export async function startSchedulerRole(parts: SnowgateParts, shutdown: Shutdown): Promise<void> {
   const { settings, logger, registry, commands, clients, metrics } = parts;
+  const intake = createIntakeQueue(commands, settings.queuePrefix);
+  shutdown.add('poller intake queue', () => intake.close());
   const ingest = createIngestQueue(commands, settings.queuePrefix);
   shutdown.add('poller ingest queue', () => ingest.close());
   const poller = await startPoller({
     registry,
     connection: commands,
     prefix: settings.queuePrefix,
-    enqueuer: new ChangeEnqueuer(ingest, { timeoutMs: 30_000 }),
+    enqueuer: new ChangeEnqueuer({ intake, ingest, claims: new ChangeClaims(commands, settings.queuePrefix) }, { timeoutMs: 30_000 }),
     clientFor: (instance) => clients.for(instance),
     logger,
     onPage: (instanceId, page) => metrics.pollerRecords(instanceId, page.resource, page.rows),

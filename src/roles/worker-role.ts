@@ -2,21 +2,37 @@ import { ChangeEnricher } from '../enrichment/change-enricher';
 import { enrichmentApiFor } from '../enrichment/client-enrichment-api';
 import { StateCache } from '../enrichment/state-cache';
 import { deliveryMetricsHooks } from '../ops/metrics-hooks';
+import { ChangeClaims } from '../queues/change-claims';
+import { createIngestQueue } from '../queues/ingest-queue';
 import { RecordLanes } from '../queues/record-lanes';
 import { createDeliveryWorker } from '../workers/delivery-worker';
 import { createIngestWorker } from '../workers/ingest-worker';
+import { createIntakeWorker } from '../workers/intake-worker';
 import { FirstDelivery } from '../workers/first-delivery';
 import { closeRedis, connectRedis } from '../lib/redis-connections';
 import type { Shutdown } from '../lib/shutdown';
 import type { SnowgateParts } from '../main';
 
-/** The worker role: enrichment of ingest jobs, then signed delivery of their events, in order per record. */
+/** The worker role: accepted batches fanned out into ingest jobs, their enrichment, then signed delivery of their events, in order per record. */
 export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void {
   const { settings, logger, registry, commands, clients, deliveries, metrics } = parts;
   // the state cache and record lanes issue several small commands per event: one pipelined connection of their own
   const hotPath = connectRedis({ url: settings.redisUrl, cluster: settings.redisCluster }, 'worker', { autoPipelining: true });
   hotPath.on('error', (err) => logger.debug('redis hot-path connection error', { err: err.message }));
   shutdown.add('redis hot-path connection', () => closeRedis(hotPath)); // closed after the workers (closers run in reverse)
+  const claims = new ChangeClaims(hotPath, settings.queuePrefix);
+  const ingest = createIngestQueue(commands, settings.queuePrefix);
+  shutdown.add('fan-out ingest queue', () => ingest.close()); // closed after the intake worker
+  const intakeWorker = createIntakeWorker({
+    connection: commands,
+    prefix: settings.queuePrefix,
+    claims,
+    ingest,
+    logger,
+    lockDurationMs: settings.jobLockMs,
+    onDone: (job, outcome, seconds) => metrics.jobFinished('intake', job.name, outcome, seconds),
+  });
+  shutdown.add('intake worker', () => intakeWorker.close());
   const enricher = new ChangeEnricher({
     apiFor: (instance) => enrichmentApiFor(clients.for(instance)),
     stateCache: new StateCache(hotPath, settings.queuePrefix),
@@ -27,6 +43,7 @@ export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void 
     connection: commands,
     prefix: settings.queuePrefix,
     registry,
+    claims,
     enricher,
     deliveries,
     lanes,
@@ -53,5 +70,5 @@ export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void 
     },
   });
   shutdown.add('delivery worker', () => deliveryWorker.close());
-  logger.info('workers started', { queues: ['ingest', 'deliver'], concurrency: settings.workerConcurrency });
+  logger.info('workers started', { queues: ['intake', 'ingest', 'deliver'], concurrency: settings.workerConcurrency });
 }

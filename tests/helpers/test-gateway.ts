@@ -4,6 +4,8 @@ import type { InstanceDefinition } from '../../src/instances/instance';
 import { parseInstance } from '../../src/instances/parse-instance';
 import { silentLogger } from '../../src/lib/logger';
 import { startSnowgate, type RunningSnowgate } from '../../src/main';
+import type { ChangeJob } from '../../src/queues/change-job';
+import { acceptedChange, acceptedChanges, type AcceptedChangeSources } from './accepted-changes';
 import { SHARED_REDIS_URL, uniquePrefix } from './redis-server';
 
 export interface TestGatewayOptions {
@@ -15,8 +17,12 @@ export interface TestGatewayOptions {
 
 export interface TestGateway {
   url: string;
-  /** The BullMQ ingest queue the gateway writes to. */
+  /** The BullMQ ingest queue (changes land there once the worker role fanned their intake batch out). */
   queue: RunningSnowgate['ingestQueue'];
+  /** Every change the gateway accepted (deduplicated), in its intake batch or already an ingest job. */
+  accepted(): Promise<ChangeJob[]>;
+  /** The accepted change with this event id, if any. */
+  acceptedChange(eventId: string): Promise<ChangeJob | undefined>;
   snowgate: RunningSnowgate;
   settings: EnvSettings;
   close(): Promise<void>;
@@ -71,9 +77,12 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     ...options.env,
   });
   const snowgate = await startSnowgate({ settings, instances: options.instances.map((d) => parseInstance(d)), logger: silentLogger });
+  const sources: AcceptedChangeSources = { intake: snowgate.intakeQueue, ingest: snowgate.ingestQueue, claims: snowgate.claims, redis: snowgate.commands };
   return {
     url: snowgate.http?.url ?? '',
     queue: snowgate.ingestQueue,
+    accepted: () => acceptedChanges(sources),
+    acceptedChange: (eventId) => acceptedChange(sources, eventId),
     snowgate,
     settings,
     close: async () => {

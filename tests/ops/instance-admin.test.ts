@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import request from 'supertest';
+import { acceptedChange } from '../helpers/accepted-changes';
 import { caseBody, newSecret, signedHeaders } from '../helpers/webhook-signing';
 import { ADMIN_TOKEN, instanceBody, startOpsGateway, type OpsGateway } from './ops-gateway';
 
@@ -50,7 +51,8 @@ describe('admin API of instances, kept in Redis and synced to every process', ()
     const body = caseBody();
     const hook = await request(b.url).post('/webhooks/acme-prod/sn_customerservice_case').set(signedHeaders(secret, 'evt-new-1', body)).send(body);
     expect(hook.status).toBe(202);
-    expect(await b.snowgate.ingestQueue.getJob(hook.body.id)).toBeDefined();
+    const sources = { intake: b.snowgate.intakeQueue, ingest: b.snowgate.ingestQueue, claims: b.snowgate.claims, redis: b.snowgate.commands };
+    expect(await acceptedChange(sources, hook.body.id)).toBeDefined();
 
     // At rest, the secrets are encrypted: neither the password nor the webhook secret is in Redis in clear.
     const stored = (await a.snowgate.producer.hget(a.store.hashKey, 'acme-prod')) ?? '';

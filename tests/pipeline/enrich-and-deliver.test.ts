@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import { until } from '../poller/poller-fixture';
 import { patchCase, SIM_ADMIN_AUTH, startTestPipeline, type TestPipeline } from '../helpers/test-pipeline';
 
 const CASES = 'sn_customerservice_case';
@@ -43,6 +45,21 @@ describe('enrichment and delivery, end to end', () => {
     const states = burst.map((d) => Number((d.event?.data as any).sys_mod_count));
     expect(states).toEqual([...states].sort((a, b) => a - b));
     expect((burst[9].event?.data as any).record.short_description).toBe('burst 10');
+  });
+
+  it('when one change was queued twice before either was claimed (a request died between the two steps, and its retry), then one event is delivered', async () => {
+    const kase = p.sim.store.list(CASES)[2];
+    const change = (eventId: string) => ({
+      eventId, instanceId: 'acme', table: CASES, sysId: kase.sys_id, operation: 'update' as const, sysUpdatedOn: kase.sys_updated_on, sysModCount: kase.sys_mod_count,
+      record: { short_description: kase.short_description }, source: 'webhook' as const, receivedAt: Date.now(),
+    });
+    const ids: string[] = [crypto.randomUUID(), crypto.randomUUID()];
+    await p.gateway.queue.addBulk(ids.map((id) => ({ name: CASES, data: change(id), opts: { jobId: id } })));
+    const delivered = await p.subscriber.waitForMatch((d) => ids.includes(d.event?.id ?? ''), 0, 15_000);
+    await until(async () => (await Promise.all(ids.map((id) => p.gateway.queue.getJobState(id)))).every((state) => state === 'completed'));
+    const results = await Promise.all(ids.map(async (id) => (await p.gateway.queue.getJob(id))?.returnvalue));
+    expect(results).toContainEqual({ skipped: 'duplicate', of: delivered.event?.id });
+    expect(p.subscriber.events.filter((d) => ids.includes(d.event?.id ?? ''))).toHaveLength(1);
   });
 
   it('when the subscriber answers 500 then 200, then the event is delivered on retry with the same id', async () => {

@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import type { Job } from 'bullmq';
 import { ChangeEnqueuer } from '../../src/ingest/change-enqueuer';
 import type { Instance, InstanceDefinition } from '../../src/instances/instance';
 import { InstanceRegistry } from '../../src/instances/instance-registry';
@@ -8,7 +7,10 @@ import { silentLogger } from '../../src/lib/logger';
 import { closeRedis, connectRedis, type RedisClient } from '../../src/lib/redis-connections';
 import { startPoller, type Poller, type PollerDeps, type PollerOptions } from '../../src/poller/start-poller';
 import type { ChangeJob } from '../../src/queues/change-job';
+import { ChangeClaims } from '../../src/queues/change-claims';
 import { createIngestQueue, type IngestQueue } from '../../src/queues/ingest-queue';
+import { createIntakeQueue, type IntakeQueue } from '../../src/queues/intake-queue';
+import { acceptedChanges } from '../helpers/accepted-changes';
 import { ClientPool } from '../../src/servicenow/client-pool';
 import { TokenManager } from '../../src/servicenow/token-manager';
 import { startSimulator, type Simulator } from '../../src/simulator';
@@ -34,13 +36,15 @@ export function pollingDefinition(sim: Simulator, configuration: Record<string, 
   };
 }
 
-/** Everything a poller test needs: the simulator, real Redis under a unique prefix, the ingest queue. */
+/** Everything a poller test needs: the simulator, real Redis under a unique prefix, the intake and ingest queues. */
 export class PollerFixture {
   readonly prefix = uniquePrefix('poll');
   readonly connections: RedisClient[] = [];
   readonly pollers: Poller[] = [];
   redis!: RedisClient;
+  intake!: IntakeQueue;
   queue!: IngestQueue;
+  claims!: ChangeClaims;
   enqueuer!: ChangeEnqueuer;
   registry!: InstanceRegistry;
   instance!: Instance;
@@ -49,8 +53,10 @@ export class PollerFixture {
   async start(configuration: Record<string, unknown> = {}): Promise<this> {
     this.sim = await startSimulator({ port: 0 });
     this.redis = this.connect();
+    this.intake = createIntakeQueue(this.redis, this.prefix);
     this.queue = createIngestQueue(this.redis, this.prefix);
-    this.enqueuer = new ChangeEnqueuer(this.queue, { timeoutMs: 10_000 });
+    this.claims = new ChangeClaims(this.redis, this.prefix);
+    this.enqueuer = new ChangeEnqueuer({ intake: this.intake, ingest: this.queue, claims: this.claims }, { timeoutMs: 10_000 });
     this.instance = parseInstance(pollingDefinition(this.sim, configuration));
     this.registry = new InstanceRegistry([this.instance]);
     return this;
@@ -81,14 +87,14 @@ export class PollerFixture {
     return poller;
   }
 
-  /** Every change job on the ingest queue. */
+  /** Every change accepted (deduplicated), whether still in its intake batch or already an ingest job. */
   async jobs(): Promise<ChangeJob[]> {
-    const jobs: Job<ChangeJob>[] = await this.queue.getJobs(['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed'], 0, -1);
-    return jobs.map((j) => j.data);
+    return acceptedChanges({ intake: this.intake, ingest: this.queue, claims: this.claims, redis: this.redis });
   }
 
   async stop(): Promise<void> {
     for (const p of this.pollers) await p.close().catch(() => undefined);
+    await this.intake?.close().catch(() => undefined);
     await this.queue?.close().catch(() => undefined);
     if (this.redis) {
       const keys: string[] = [];

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { ChangeClaims } from '../../src/queues/change-claims';
 import { forgetSandboxHistory } from '../../src/sandbox/forget-sandbox-history';
 import { SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis-server';
 import { deleteKeys } from '../helpers/test-gateway';
@@ -12,15 +13,17 @@ describe('forgetSandboxHistory', () => {
   });
 
   it('when the sandbox restarts, then its remembered changes are forgotten and no other instance loses anything', async () => {
+    const claims = new ChangeClaims(redis, prefix);
+    const claimOf = (instanceId: string) => claims.key({ instanceId, table: 'sn_customerservice_case', sysId: 'a'.repeat(32), operation: 'update', sysModCount: '1' });
     const sandboxKeys = [
-      `${prefix}:ingest:de:sandbox|sn_customerservice_case|${'a'.repeat(32)}|1`,
+      claimOf('sandbox'),
       `${prefix}:state:{sandbox:sn_customerservice_case:${'a'.repeat(32)}}`,
       `${prefix}:lane:{sandbox:sn_customerservice_case:${'a'.repeat(32)}}`,
       `${prefix}:tokens:sandbox`,
       `${prefix}:poller:watermarks:sandbox`,
     ];
     const otherKeys = [
-      `${prefix}:ingest:de:my-sandbox|sn_customerservice_case|${'a'.repeat(32)}|1`,
+      claimOf('my-sandbox'),
       `${prefix}:state:{acme:sn_customerservice_case:${'a'.repeat(32)}}`,
       `${prefix}:tokens:sandbox-prod`,
       `${prefix}:ingest:${'b'.repeat(8)}`,

@@ -1,0 +1,45 @@
+import type { RedisClient } from '../lib/redis-connections';
+import { redisScript, type RedisScript } from '../lib/redis-script';
+import { changeKey, type ChangeJob } from './change-job';
+
+/** How long a change stays claimed (webhook retries, webhook + poll overlap). */
+export const CLAIM_TTL_MS = 24 * 3600 * 1000;
+
+/** Claims each key for its event id unless already claimed; returns every key's owner. One round trip. */
+const CLAIM = `local owners = {}
+for i, key in ipairs(KEYS) do
+  local id = ARGV[i + 1]
+  if redis.call('SET', key, id, 'NX', 'PX', ARGV[1]) then
+    owners[i] = id
+  else
+    owners[i] = redis.call('GET', key)
+  end
+end
+return owners`;
+
+/**
+ * Deduplication of changes: the first event id to claim a change (by {@link changeKey}) owns it for 24 h,
+ * and every later report of that change is a duplicate of it. Claims are idempotent — an event id that
+ * already owns its change claims it again successfully — so the request path and the intake worker may
+ * both claim the same change in either order and agree on its one owner.
+ */
+export class ChangeClaims {
+  private readonly claimScript: RedisScript;
+
+  constructor(private readonly redis: RedisClient, private readonly prefix: string) {
+    this.claimScript = redisScript(redis, 'snowgateClaimChanges', undefined, CLAIM);
+  }
+
+  /** The claim key of a change (under the queue prefix, so it shares the queues' cluster slot). */
+  key(change: Pick<ChangeJob, 'instanceId' | 'table' | 'sysId' | 'operation' | 'sysModCount'>): string {
+    return `${this.prefix}:claim:${changeKey(change)}`;
+  }
+
+  /** Claims the changes for their event ids; returns, in order, the event id that owns each change. */
+  async claim(changes: readonly ChangeJob[]): Promise<string[]> {
+    if (changes.length === 0) return [];
+    const keys = changes.map((c) => this.key(c));
+    const owners = (await this.claimScript(String(keys.length), ...keys, String(CLAIM_TTL_MS), ...changes.map((c) => c.eventId))) as string[];
+    return owners;
+  }
+}

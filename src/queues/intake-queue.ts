@@ -1,0 +1,35 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { RedisClient } from '../lib/redis-connections';
+import type { ChangeJob } from './change-job';
+import { QUEUE_NAMES } from './queue-names';
+
+/** The payload of an `intake` job: the changes accepted together in one round trip, in arrival order. */
+export interface IntakeBatch {
+  changes: ChangeJob[];
+}
+
+/**
+ * Default options of every intake job. Fanning a batch out only needs Redis, so it is retried for as
+ * long as Redis may be away (backoff capped by BullMQ's stalled-job checks); finished batches are kept
+ * briefly — the changes live on as ingest jobs.
+ */
+export const INTAKE_JOB_OPTIONS: JobsOptions = {
+  attempts: 1000,
+  backoff: { type: 'fixed', delay: 1000 },
+  removeOnComplete: { age: 600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+};
+
+export type IntakeQueue = Queue<IntakeBatch, unknown, string>;
+
+/** The intake queue on the given connection (a producer connection on the request path fails fast while Redis is down). */
+export function createIntakeQueue(connection: RedisClient, prefix: string): IntakeQueue {
+  return new Queue<IntakeBatch, unknown, string>(QUEUE_NAMES.intake, {
+    connection,
+    prefix,
+    skipWaitingForReady: true,
+    // The request path never waits on Redis; workers check the server version when they connect.
+    skipVersionCheck: true,
+    defaultJobOptions: INTAKE_JOB_OPTIONS,
+  });
+}
