@@ -131,6 +131,8 @@ export interface SenderOptions {
   secret: string;
   /** Webhooks started per second. */
   rate: number;
+  /** Webhooks started together (default 1): bursts of several make the api group them into intake jobs. */
+  burst?: number;
   /** Most requests in flight. */
   concurrency: number;
   /** Attempts per webhook (default 40) and longest time spent on one (default 120 s). */
@@ -184,7 +186,8 @@ export async function sendAll(changes: ChangeToSend[], options: SenderOptions, t
   const started = Date.now();
   const inFlight = new Set<Promise<void>>();
   for (let i = 0; i < changes.length && !stop(); i++) {
-    const wait = started + (i * 1000) / options.rate - Date.now();
+    const burst = options.burst ?? 1;
+    const wait = started + (Math.floor(i / burst) * burst * 1000) / options.rate - Date.now();
     if (wait > 0) await sleep(wait);
     while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
     tally.sent += 1;

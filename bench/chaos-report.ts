@@ -76,7 +76,7 @@ export function formatReport(r: ReportInput): { text: string; lost: number } {
     `duplicate deliveries    ${duplicates} (events delivered more than once: ${[...ids.values()].filter((n) => n > 1).length}; repeats by time of run: ${repeatsByTime(r.subscriber, r.startedAt)})`,
     `unexpected deliveries   ${strangers.length} (ids never accepted), bad signatures ${badSignatures}`,
     `dead-lettered           ${counts ? counts['dead-letter'].waiting : 'n/a'}; failed jobs: intake ${counts?.intake.failed ?? 'n/a'}, ingest ${counts?.ingest.failed ?? 'n/a'}, deliver ${counts?.deliver.failed ?? 'n/a'}`,
-    `left in queues          ${counts ? `intake ${backlog(counts.intake)}, ingest ${backlog(counts.ingest)}, deliver ${backlog(counts.deliver)}` : 'n/a'}`,
+    `left in queues          ${counts ? `intake ${backlog(counts.intake)} (fanned out: ${counts.intake.completed >= 1000 ? '≥ 1000 (1000 kept)' : counts.intake.completed} jobs), ingest ${backlog(counts.ingest)}, deliver ${backlog(counts.deliver)}` : 'n/a'}`,
     `unexpected exits        ${r.unexpected.length ? r.unexpected.join('; ') : 'none'}`,
     `took                    ${((Date.now() - r.startedAt) / 1000).toFixed(0)} s (sending ${r.sendSeconds.toFixed(0)} s, then delivery wait ${r.drainSeconds.toFixed(0)} s)`,
     lost.length === 0 ? 'LOST 0 — every accepted change was delivered' : `LOST ${lost.length} — accepted changes that were never delivered`,

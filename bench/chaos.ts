@@ -4,7 +4,8 @@
  * the simulator answers 5 % 5xx, 1 % 429 and expires access tokens every 60 s. Prints sent, accepted,
  * delivered (distinct event ids), lost and duplicate deliveries. Figures, not a test: exits 0 either way.
  *
- * Knobs (env): CHAOS_WEBHOOKS (10000), CHAOS_RATE (webhooks/s, 100), CHAOS_CONCURRENCY (32),
+ * Knobs (env): CHAOS_WEBHOOKS (10000), CHAOS_RATE (webhooks/s, 100), CHAOS_BURST (webhooks sent together, 5: the
+ * api then takes both accept paths — groups as intake jobs fanned out by the workers, and single changes), CHAOS_CONCURRENCY (32),
  * CHAOS_APPENDFSYNC (always | everysec, default always), CHAOS_REDIS_RESTART (kill | shutdown, default kill),
  * CHAOS_REDIS_DOWN_MS (3000), CHAOS_DRAIN_SECONDS (180), CHAOS_KEEP_LOGS (1 keeps the logs directory).
  */
@@ -22,6 +23,7 @@ import { ChaosRedis, spawnCli, type ChaosChild, type RedisRestartKind } from './
 
 const N = Number(process.env.CHAOS_WEBHOOKS ?? 10_000);
 const RATE = Number(process.env.CHAOS_RATE ?? 100);
+const BURST = Number(process.env.CHAOS_BURST ?? 5);
 const CONCURRENCY = Number(process.env.CHAOS_CONCURRENCY ?? 32);
 const FSYNC = process.env.CHAOS_APPENDFSYNC === 'everysec' ? 'everysec' : 'always';
 const RESTART: RedisRestartKind = process.env.CHAOS_REDIS_RESTART === 'shutdown' ? 'shutdown' : 'kill';
@@ -51,7 +53,7 @@ async function track(started: Promise<ChaosChild>): Promise<ChaosChild> {
 /** Queue counts, or undefined while Redis is away. */
 async function queueCounts(queues: Record<string, Queue>): Promise<QueueCounts | undefined> {
   try {
-    const entries = await Promise.all(Object.entries(queues).map(async ([name, q]) => [name, await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized', 'waiting-children')] as const));
+    const entries = await Promise.all(Object.entries(queues).map(async ([name, q]) => [name, await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized', 'waiting-children', 'completed')] as const));
     return Object.fromEntries(entries);
   } catch {
     return undefined;
@@ -98,7 +100,7 @@ async function main(): Promise<void> {
   for (const q of Object.values(queues)) q.on('error', () => undefined);
 
   say(`machine: ${machine()}`);
-  say(`load: ${N} webhooks at ${RATE}/s, ≤ ${CONCURRENCY} in flight; ${fixtures.cases.length} cases, ${fixtures.attachments.length} attachments; simulator ${JSON.stringify(SIM_KNOBS)}`);
+  say(`load: ${N} webhooks at ${RATE}/s in bursts of ${BURST}, ≤ ${CONCURRENCY} in flight; ${fixtures.cases.length} cases, ${fixtures.attachments.length} attachments; simulator ${JSON.stringify(SIM_KNOBS)}`);
   say(`gateway: 1 api + 2 workers, SNOWGATE_JOB_LOCK_MS=${LOCK_MS}; Redis AOF appendfsync ${FSYNC}, restart by ${RESTART === 'kill' ? 'SIGKILL' : 'SHUTDOWN'}, down ${REDIS_DOWN_MS} ms; logs in ${logDir}`);
 
   const tally: SendTally = { sent: 0, accepted: new Map(), acceptedOnRetryAsDuplicate: 0, retries: 0, retriesBy: new Map(), rejected: new Map() };
@@ -153,7 +155,7 @@ async function main(): Promise<void> {
   const ticker = setInterval(() => void watchdog().then(progress).catch((err: Error) => say(`monitor: ${err.message}`)), 10_000);
 
   try {
-    await sendAll(changes, { url: `http://127.0.0.1:${apiPort}`, secret, rate: RATE, concurrency: CONCURRENCY }, tally, () => aborted);
+    await sendAll(changes, { url: `http://127.0.0.1:${apiPort}`, secret, rate: RATE, burst: BURST, concurrency: CONCURRENCY }, tally, () => aborted);
     const sendSeconds = (Date.now() - sendStart) / 1000;
     await chaos;
     say(`sending done in ${sendSeconds.toFixed(1)} s; waiting for deliveries (≤ ${DRAIN_MS / 1000} s)`);
