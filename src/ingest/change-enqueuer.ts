@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { AppError } from '../lib/errors';
-import type { ChangeClaims } from '../queues/change-claims';
-import type { ChangeJob } from '../queues/change-job';
+import { CLAIM_TTL_MS, type ChangeClaims } from '../queues/change-claims';
+import { changeKey, type ChangeJob } from '../queues/change-job';
 import type { IngestQueue } from '../queues/ingest-queue';
 import type { IntakeQueue } from '../queues/intake-queue';
 
@@ -34,15 +34,16 @@ export interface ChangeEnqueuerOptions {
 }
 
 /**
- * The only place that accepts changes. Concurrent enqueues are grouped into one round trip: a large group
- * becomes one `intake` job (one BullMQ add whatever its size — the intake worker fans it out into ingest
- * jobs later, off the request path), a small one becomes its ingest jobs at once (no extra hop when there
- * is no load to spread). Once Redis holds the job(s), each change is claimed for its event id (one script):
- * a change claimed before is a duplicate and answers with the first event's id. Jobs go first so that no
- * change is ever claimed without being queued; whatever takes a job up claims its change again and drops
- * it if another event owns it, so a crash between the two steps loses nothing and doubles nothing. A
- * promise resolves only after Redis acknowledged both; any Redis failure or a timeout rejects with 503
- * `queue_unavailable`.
+ * The only place that accepts changes. Concurrent enqueues are grouped, and a group takes one of two paths:
+ * - small (the common case below saturation): its ingest jobs at once, each claimed atomically inside
+ *   BullMQ's add (deduplication by change key) — one round trip, no extra hop;
+ * - large (≥ `intakeFrom`): one `intake` job holding the whole group (one BullMQ add whatever its size; the
+ *   intake worker fans it out into ingest jobs later, off the request path), then each change claimed for
+ *   its event id (one script). The job goes first so that no change is ever claimed without being queued;
+ *   the fan-out claims again and drops what another event owns, so a crash between the two steps loses
+ *   nothing and doubles nothing.
+ * A change claimed before is a duplicate and answers with the first event's id. A promise resolves only
+ * after Redis acknowledged; any Redis failure or a timeout rejects with 503 `queue_unavailable`.
  */
 export class ChangeEnqueuer {
   private pending: Pending[] = [];
@@ -99,9 +100,19 @@ export class ChangeEnqueuer {
     }
   }
 
+  /** Queues the changes and returns, in order, the event id that owns each one. */
   private async queueAndClaim(changes: ChangeJob[]): Promise<string[]> {
-    if (changes.length >= this.intakeFrom) await this.queues.intake.add('changes', { changes }, { jobId: crypto.randomUUID() });
-    else await this.queues.ingest.addBulk(changes.map((change) => ({ name: change.table, data: change, opts: { jobId: change.eventId } })));
-    return this.queues.claims.claim(changes);
+    if (changes.length >= this.intakeFrom) {
+      await this.queues.intake.add('changes', { changes }, { jobId: crypto.randomUUID() });
+      return this.queues.claims.claim(changes);
+    }
+    const jobs = await this.queues.ingest.addBulk(
+      changes.map((change) => ({
+        name: change.table,
+        data: change,
+        opts: { jobId: change.eventId, deduplication: { id: changeKey(change), ttl: CLAIM_TTL_MS } },
+      })),
+    );
+    return jobs.map((job, i) => job.id ?? changes[i].eventId);
   }
 }

@@ -1,6 +1,7 @@
 import type { RedisClient } from '../lib/redis-connections';
 import { redisScript, type RedisScript } from '../lib/redis-script';
 import { changeKey, type ChangeJob } from './change-job';
+import { QUEUE_NAMES } from './queue-names';
 
 /** How long a change stays claimed (webhook retries, webhook + poll overlap). */
 export const CLAIM_TTL_MS = 24 * 3600 * 1000;
@@ -22,6 +23,10 @@ return owners`;
  * and every later report of that change is a duplicate of it. Claims are idempotent — an event id that
  * already owns its change claims it again successfully — so the request path and the intake worker may
  * both claim the same change in either order and agree on its one owner.
+ *
+ * A claim is the very key BullMQ's deduplication (`deduplication: {id: changeKey, ttl}`) sets for an ingest
+ * job — `SET key jobId NX PX ttl` — so a change accepted straight into the ingest queue (claimed atomically
+ * by BullMQ's add) and one accepted through an intake job (claimed here) are the same change.
  */
 export class ChangeClaims {
   private readonly claimScript: RedisScript;
@@ -30,9 +35,9 @@ export class ChangeClaims {
     this.claimScript = redisScript(redis, 'snowgateClaimChanges', undefined, CLAIM);
   }
 
-  /** The claim key of a change (under the queue prefix, so it shares the queues' cluster slot). */
+  /** The claim key of a change: BullMQ's deduplication key of the ingest queue (so it shares the queues' cluster slot). */
   key(change: Pick<ChangeJob, 'instanceId' | 'table' | 'sysId' | 'operation' | 'sysModCount'>): string {
-    return `${this.prefix}:claim:${changeKey(change)}`;
+    return `${this.prefix}:${QUEUE_NAMES.ingest}:de:${changeKey(change)}`;
   }
 
   /** Claims the changes for their event ids; returns, in order, the event id that owns each change. */

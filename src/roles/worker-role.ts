@@ -43,7 +43,6 @@ export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void 
     connection: commands,
     prefix: settings.queuePrefix,
     registry,
-    claims,
     enricher,
     deliveries,
     lanes,

@@ -8,7 +8,7 @@ import type { RedisClient } from '../lib/redis-connections';
  */
 export async function forgetSandboxHistory(redis: RedisClient, prefix: string, instanceId = 'sandbox'): Promise<number> {
   const patterns = [
-    `${prefix}:claim:${instanceId}|*`,
+    `${prefix}:ingest:de:${instanceId}|*`,
     `${prefix}:state:{${instanceId}:*`,
     `${prefix}:lane:{${instanceId}:*`,
     `${prefix}:tokens:${instanceId}`,

@@ -5,7 +5,6 @@ import type { Instance } from '../instances/instance';
 import type { InstanceRegistry } from '../instances/instance-registry';
 import type { Logger } from '../lib/logger';
 import type { RedisClient } from '../lib/redis-connections';
-import type { ChangeClaims } from '../queues/change-claims';
 import type { ChangeJob } from '../queues/change-job';
 import type { DeliveryProducer } from '../queues/delivery-producer';
 import { QUEUE_NAMES } from '../queues/queue-names';
@@ -18,8 +17,6 @@ export interface IngestWorkerDeps {
   connection: RedisClient;
   prefix: string;
   registry: InstanceRegistry;
-  /** A job whose change another event owns (a duplicate queued before it was claimed) is dropped. */
-  claims: ChangeClaims;
   enricher: ChangeEnricher;
   deliveries: DeliveryProducer;
   /** Per-record delivery order: events of records that change join their record's lane. */
@@ -93,7 +90,7 @@ function withDeadline<T>(work: Promise<T>, ms: number, at: { stage: string }): P
 }
 
 /**
- * Processes `ingest` jobs: claim the change (a duplicate is dropped), enrich it through ServiceNow, normalize it into a CloudEvent, deliver it inline when it can (else put it
+ * Processes `ingest` jobs: enrich the change through ServiceNow, normalize it into a CloudEvent, deliver it inline when it can (else put it
  * on the `deliver` queue; job id = event id, so a retried or recovered job never queues it twice).
  */
 export function createIngestWorker(deps: IngestWorkerDeps): Worker<ChangeJob> {
@@ -103,11 +100,6 @@ export function createIngestWorker(deps: IngestWorkerDeps): Worker<ChangeJob> {
       const started = process.hrtime.bigint();
       const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
       const change = job.data;
-      const [owner] = await deps.claims.claim([change]);
-      if (owner !== change.eventId) {
-        deps.onDone?.(job, 'skipped', seconds());
-        return { skipped: 'duplicate', of: owner };
-      }
       const instance = deps.registry.get(change.instanceId);
       if (!instance) throw new UnrecoverableError(`unknown_instance: ${change.instanceId} no longer exists`);
       if (!instance.events.enabled || !instance.events.callbackUrl) {

@@ -22,7 +22,7 @@ async function owned(sources: AcceptedChangeSources, changes: ChangeJob[]): Prom
 
 /**
  * Every change accepted under a prefix, oldest first: the changes of intake batches and of ingest jobs
- * that their event id owns (a job may carry a duplicate queued before it was claimed) — each event once.
+ * that their event id owns (an intake batch also carries the duplicates it was sent with) — each event once.
  */
 export async function acceptedChanges(sources: AcceptedChangeSources): Promise<ChangeJob[]> {
   const batches: Job<IntakeBatch>[] = await sources.intake.getJobs(EVERY_STATE, 0, -1, true);

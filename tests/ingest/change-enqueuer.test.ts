@@ -81,6 +81,19 @@ describe('ChangeEnqueuer', () => {
     expect(await enqueuer.enqueue(c)).toEqual({ id: a.eventId, duplicate: true });
   });
 
+  it('a change accepted straight into ingest is a duplicate when it comes again in a group, and the other way round', async () => {
+    const straight = new ChangeEnqueuer({ intake, ingest, claims }, { intakeFrom: 1000 });
+    const grouped = new ChangeEnqueuer({ intake, ingest, claims }, { intakeFrom: 1 });
+    const [one, two] = [record(), record()];
+    const first = report(one);
+    expect(await straight.enqueue(first)).toEqual({ id: first.eventId, duplicate: false });
+    expect(await grouped.enqueue(report(one))).toEqual({ id: first.eventId, duplicate: true });
+    const second = report(two);
+    expect(await grouped.enqueue(second)).toEqual({ id: second.eventId, duplicate: false });
+    expect(await straight.enqueue(report(two))).toEqual({ id: second.eventId, duplicate: true });
+    expect(await ingest.getJob(second.eventId)).toBeUndefined(); // a duplicate creates no ingest job
+  });
+
   it('groups are capped at maxBatch changes per intake job', async () => {
     const enqueuer = new ChangeEnqueuer({ intake, ingest, claims }, { maxBatch: 10 });
     const changes = Array.from({ length: 25 }, () => report(record()));
@@ -116,7 +129,16 @@ describe('fanOut', () => {
     expect(await ingestIds()).toEqual([died.eventId]);
   });
 
-  it('…and when the retry is claimed before the dead request\'s batch is fanned out, the retry is the one event', async () => {
+  it('…and when the retry, sent alone (straight to ingest), comes before the dead request\'s batch is fanned out, the retry is the one event', async () => {
+    await ingest.drain();
+    const died = report(record());
+    const retry = { ...died, eventId: crypto.randomUUID() };
+    expect(await new ChangeEnqueuer({ intake, ingest, claims }).enqueue(retry)).toEqual({ id: retry.eventId, duplicate: false });
+    expect(await fanOut({ changes: [died] }, { claims, ingest })).toMatchObject({ queued: 0, duplicates: 1 });
+    expect(await ingestIds()).toEqual([retry.eventId]);
+  });
+
+  it('…and when the retry is claimed in a group before the dead request\'s batch is fanned out, the retry is the one event', async () => {
     await ingest.drain();
     const died = report(record());
     const retry = { ...died, eventId: crypto.randomUUID() };
