@@ -31,13 +31,18 @@ export interface ChangeEnqueuerOptions {
   maxBatch?: number;
   /** Groups of at least this many changes go as one intake job; smaller ones straight to ingest (default 4). */
   intakeFrom?: number;
+  /**
+   * Whether the process is saturated (default: always). Groups go as intake jobs only while it is: the
+   * fan-out is more work in all, worth it only to unburden a request path that is the bottleneck.
+   */
+  saturated?: () => boolean;
 }
 
 /**
  * The only place that accepts changes. Concurrent enqueues are grouped, and a group takes one of two paths:
- * - small (the common case below saturation): its ingest jobs at once, each claimed atomically inside
- *   BullMQ's add (deduplication by change key) — one round trip, no extra hop;
- * - large (≥ `intakeFrom`): one `intake` job holding the whole group (one BullMQ add whatever its size; the
+ * - small, or the process not saturated (the common case): its ingest jobs at once, each claimed atomically
+ *   inside BullMQ's add (deduplication by change key) — one round trip, no extra hop;
+ * - large (≥ `intakeFrom`) while the process is saturated: one `intake` job holding the whole group (one BullMQ add whatever its size; the
  *   intake worker fans it out into ingest jobs later, off the request path), then each change claimed for
  *   its event id (one script). The job goes first so that no change is ever claimed without being queued;
  *   the fan-out claims again and drops what another event owns, so a crash between the two steps loses
@@ -51,11 +56,13 @@ export class ChangeEnqueuer {
   private readonly timeoutMs: number;
   private readonly maxBatch: number;
   private readonly intakeFrom: number;
+  private readonly saturated: () => boolean;
 
   constructor(private readonly queues: ChangeEnqueuerQueues, options: ChangeEnqueuerOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 1500;
     this.maxBatch = options.maxBatch ?? 500;
     this.intakeFrom = options.intakeFrom ?? 4;
+    this.saturated = options.saturated ?? (() => true);
   }
 
   enqueue(change: ChangeJob): Promise<EnqueueResult> {
@@ -102,7 +109,7 @@ export class ChangeEnqueuer {
 
   /** Queues the changes and returns, in order, the event id that owns each one. */
   private async queueAndClaim(changes: ChangeJob[]): Promise<string[]> {
-    if (changes.length >= this.intakeFrom) {
+    if (changes.length >= this.intakeFrom && this.saturated()) {
       await this.queues.intake.add('changes', { changes }, { jobId: crypto.randomUUID() });
       return this.queues.claims.claim(changes);
     }

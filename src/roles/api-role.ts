@@ -13,6 +13,7 @@ import { PayloadValidator } from '../ingest/payload-validator';
 import { RateLimiter } from '../ingest/rate-limiter';
 import { SignatureVerifier } from '../ingest/signature-verifier';
 import { WebhookIntake } from '../ingest/webhook-intake';
+import { watchEventLoopLoad } from '../lib/event-loop-load';
 import { listen, type ListeningServer } from '../lib/http-server';
 import type { Shutdown } from '../lib/shutdown';
 import type { SnowgateParts } from '../main';
@@ -55,11 +56,14 @@ function adminRouters(parts: SnowgateParts): Router[] {
 /** The api role: the webhook door plus admin, ops, OAuth and sandbox routes, listening on PORT. */
 export async function startApiRole(parts: SnowgateParts, shutdown: Shutdown, extraRouters: Router[]): Promise<ListeningServer> {
   const { settings, logger, registry, intakeQueue, ingestQueue, claims, metrics } = parts;
+  // while the request path is saturated, groups of webhooks go as intake jobs, fanned out by the workers
+  const load = watchEventLoopLoad(0.8);
+  shutdown.add('event-loop load watch', () => load.stop());
   const intake = new WebhookIntake({
     registry,
     verifier: new SignatureVerifier(),
     validator: new PayloadValidator(),
-    enqueuer: new ChangeEnqueuer({ intake: intakeQueue, ingest: ingestQueue, claims }),
+    enqueuer: new ChangeEnqueuer({ intake: intakeQueue, ingest: ingestQueue, claims }, { saturated: load.busy }),
     rateLimiter: new RateLimiter(),
   });
   await untilReady(parts.producer, 5000);

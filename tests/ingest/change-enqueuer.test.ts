@@ -65,6 +65,19 @@ describe('ChangeEnqueuer', () => {
     expect(batches[0].data.changes.map((c) => c.eventId)).toEqual(changes.map((c) => c.eventId));
   });
 
+  it('a group goes as an intake job only while the process is saturated, else straight to ingest jobs', async () => {
+    let saturated = false;
+    const enqueuer = new ChangeEnqueuer({ intake, ingest, claims }, { saturated: () => saturated });
+    const inIntake = async (c: ChangeJob) => (await intake.getJobs(['waiting'], 0, -1)).some((j) => j.data.changes.some((x) => x.eventId === c.eventId));
+    const calm = Array.from({ length: 10 }, () => report(record()));
+    await Promise.all(calm.map((c) => enqueuer.enqueue(c)));
+    for (const c of calm) expect([await inIntake(c), (await ingest.getJob(c.eventId))?.data]).toEqual([false, c]);
+    saturated = true;
+    const busy = Array.from({ length: 10 }, () => report(record()));
+    await Promise.all(busy.map((c) => enqueuer.enqueue(c)));
+    for (const c of busy) expect([await inIntake(c), await ingest.getJob(c.eventId)]).toEqual([true, undefined]);
+  });
+
   it('a small group goes straight to ingest jobs (job id = event id), no intake job', async () => {
     const intakeBefore = (await intake.getJobs(['waiting'], 0, -1)).length;
     const changes = [report(record()), report(record())];
