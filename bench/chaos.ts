@@ -4,8 +4,9 @@
  * the simulator answers 5 % 5xx, 1 % 429 and expires access tokens every 60 s. Prints sent, accepted,
  * delivered (distinct event ids), lost and duplicate deliveries. Figures, not a test: exits 0 either way.
  *
- * Knobs (env): CHAOS_WEBHOOKS (10000), CHAOS_RATE (webhooks/s, 100), CHAOS_BURST (webhooks sent together, 5: the
- * api then takes both accept paths — groups as intake jobs fanned out by the workers, and single changes), CHAOS_CONCURRENCY (32),
+ * Knobs (env): CHAOS_WEBHOOKS (10000), CHAOS_RATE (webhooks/s, 100), CHAOS_BURST (webhooks sent together, 1),
+ * CHAOS_INTAKE (the gateway's SNOWGATE_INTAKE, default always: every change through an intake job fanned out
+ * by the dying workers, the accept path with the most steps; auto takes the direct path at this rate), CHAOS_CONCURRENCY (32),
  * CHAOS_APPENDFSYNC (always | everysec, default always), CHAOS_REDIS_RESTART (kill | shutdown, default kill),
  * CHAOS_REDIS_DOWN_MS (3000), CHAOS_DRAIN_SECONDS (180), CHAOS_KEEP_LOGS (1 keeps the logs directory).
  */
@@ -23,7 +24,8 @@ import { ChaosRedis, spawnCli, type ChaosChild, type RedisRestartKind } from './
 
 const N = Number(process.env.CHAOS_WEBHOOKS ?? 10_000);
 const RATE = Number(process.env.CHAOS_RATE ?? 100);
-const BURST = Number(process.env.CHAOS_BURST ?? 5);
+const BURST = Number(process.env.CHAOS_BURST ?? 1);
+const INTAKE = process.env.CHAOS_INTAKE ?? 'always';
 const CONCURRENCY = Number(process.env.CHAOS_CONCURRENCY ?? 32);
 const FSYNC = process.env.CHAOS_APPENDFSYNC === 'everysec' ? 'everysec' : 'always';
 const RESTART: RedisRestartKind = process.env.CHAOS_REDIS_RESTART === 'shutdown' ? 'shutdown' : 'kill';
@@ -86,7 +88,7 @@ async function main(): Promise<void> {
   } }] }));
   const common = {
     REDIS_URL: redis.url, SNOWGATE_CONFIG: configPath, SNOWGATE_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'), SNOWGATE_ADMIN_TOKEN: 'chaos-admin-token-0000',
-    SNOWGATE_JOB_LOCK_MS: String(LOCK_MS), SNOWGATE_SANDBOX: 'false', HOST: '127.0.0.1', LOG_LEVEL: 'info',
+    SNOWGATE_JOB_LOCK_MS: String(LOCK_MS), SNOWGATE_SANDBOX: 'false', HOST: '127.0.0.1', LOG_LEVEL: 'info', SNOWGATE_INTAKE: INTAKE,
   };
   const apiPort = await freePort();
   let api = await track(spawnCli(['start'], { ...common, SNOWGATE_ROLE: 'api', PORT: String(apiPort) }, 'api', /gateway listening/, logDir));
@@ -100,7 +102,7 @@ async function main(): Promise<void> {
   for (const q of Object.values(queues)) q.on('error', () => undefined);
 
   say(`machine: ${machine()}`);
-  say(`load: ${N} webhooks at ${RATE}/s in bursts of ${BURST}, ≤ ${CONCURRENCY} in flight; ${fixtures.cases.length} cases, ${fixtures.attachments.length} attachments; simulator ${JSON.stringify(SIM_KNOBS)}`);
+  say(`load: ${N} webhooks at ${RATE}/s in bursts of ${BURST}, ≤ ${CONCURRENCY} in flight, SNOWGATE_INTAKE=${INTAKE}; ${fixtures.cases.length} cases, ${fixtures.attachments.length} attachments; simulator ${JSON.stringify(SIM_KNOBS)}`);
   say(`gateway: 1 api + 2 workers, SNOWGATE_JOB_LOCK_MS=${LOCK_MS}; Redis AOF appendfsync ${FSYNC}, restart by ${RESTART === 'kill' ? 'SIGKILL' : 'SHUTDOWN'}, down ${REDIS_DOWN_MS} ms; logs in ${logDir}`);
 
   const tally: SendTally = { sent: 0, accepted: new Map(), acceptedOnRetryAsDuplicate: 0, retries: 0, retriesBy: new Map(), rejected: new Map() };

@@ -47,9 +47,17 @@ export interface EnvSettings {
   deliveryBackoffMs: number;
   /** SNOWGATE_METRICS_PUBLIC — serve /metrics without the admin token (default false). */
   metricsPublic: boolean;
+  /**
+   * SNOWGATE_INTAKE — when webhooks go as intake jobs for the workers to fan out: `auto` (groups of ≥ 4
+   * concurrent webhooks, while the api's event loop is saturated; default), `always` (every group) or `never`.
+   */
+  intake: IntakeMode;
   /** SNOWGATE_SANDBOX — force (true) or forbid (false) the embedded sandbox; default: on when no instance is configured. */
   sandbox?: boolean;
 }
+
+const INTAKE_MODES = ['auto', 'always', 'never'] as const;
+export type IntakeMode = (typeof INTAKE_MODES)[number];
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -120,6 +128,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvSettings {
     throw new ConfigError(`SNOWGATE_QUEUE_PREFIX must hold a non-empty {hash tag} with REDIS_CLUSTER=true (e.g. {snowgate}), got "${queuePrefix}"`);
   }
   const key = encryptionKey(env);
+  const intake = (env.SNOWGATE_INTAKE || 'auto') as IntakeMode;
+  if (!INTAKE_MODES.includes(intake)) throw new ConfigError(`SNOWGATE_INTAKE must be one of ${INTAKE_MODES.join(', ')}, got "${env.SNOWGATE_INTAKE}"`);
   return {
     port,
     host: env.HOST || '0.0.0.0',
@@ -138,6 +148,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvSettings {
     maxBodyBytes: integer(env, 'SNOWGATE_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     sandbox: bool(env, 'SNOWGATE_SANDBOX'),
     metricsPublic: bool(env, 'SNOWGATE_METRICS_PUBLIC') ?? false,
+    intake,
     workerConcurrency: integer(env, 'SNOWGATE_WORKER_CONCURRENCY', 50, 1, 1000),
     jobLockMs: integer(env, 'SNOWGATE_JOB_LOCK_MS', 30_000, 1000, 600_000),
     jobDeadlineMs: integer(env, 'SNOWGATE_JOB_DEADLINE_MS', 120_000, 1000, 3_600_000),
