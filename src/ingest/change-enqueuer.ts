@@ -42,9 +42,9 @@ export interface ChangeEnqueuerOptions {
  * The only place that accepts changes. Concurrent enqueues are grouped, and a group takes one of two paths:
  * - small, or the process not saturated (the common case): its ingest jobs at once, each claimed atomically
  *   inside BullMQ's add (deduplication by change key) — one round trip, no extra hop;
- * - large (≥ `intakeFrom`) while the process is saturated: one `intake` job holding the whole group (one BullMQ add whatever its size; the
- *   intake worker fans it out into ingest jobs later, off the request path), then each change claimed for
- *   its event id (one script). The job goes first so that no change is ever claimed without being queued;
+ * - large (≥ `intakeFrom`) while the process is saturated: one `intake` job holding the whole group (one
+ *   BullMQ add whatever its size; the intake worker fans it out into ingest jobs later, off the request
+ *   path), then each change claimed for its event id (one script). The job goes first so that no change is ever claimed without being queued;
  *   the fan-out claims again and drops what another event owns, so a crash between the two steps loses
  *   nothing and doubles nothing.
  * A change claimed before is a duplicate and answers with the first event's id. A promise resolves only

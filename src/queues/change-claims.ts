@@ -44,7 +44,6 @@ export class ChangeClaims {
   async claim(changes: readonly ChangeJob[]): Promise<string[]> {
     if (changes.length === 0) return [];
     const keys = changes.map((c) => this.key(c));
-    const owners = (await this.claimScript(String(keys.length), ...keys, String(CLAIM_TTL_MS), ...changes.map((c) => c.eventId))) as string[];
-    return owners;
+    return (await this.claimScript(String(keys.length), ...keys, String(CLAIM_TTL_MS), ...changes.map((c) => c.eventId))) as string[];
   }
 }

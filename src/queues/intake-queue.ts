@@ -9,9 +9,9 @@ export interface IntakeBatch {
 }
 
 /**
- * Default options of every intake job. Fanning a batch out only needs Redis, so it is retried for as
- * long as Redis may be away (backoff capped by BullMQ's stalled-job checks); finished batches are kept
- * briefly — the changes live on as ingest jobs.
+ * Default options of every intake job. Fanning a batch out needs only Redis, so a failed attempt is retried
+ * every second, up to 1000 times (a quarter of an hour of failures) before the batch is failed and kept for
+ * inspection and retry; finished batches are kept briefly — their changes live on as ingest jobs.
  */
 export const INTAKE_JOB_OPTIONS: JobsOptions = {
   attempts: 1000,

@@ -1,6 +1,6 @@
 /** BullMQ queue names. Keys are `{prefix}:{name}:…`; the prefix is a hash tag so each queue fits one cluster slot. */
 export const QUEUE_NAMES = {
-  /** Accepted changes as they were accepted: one job per group of concurrent enqueues, fanned out into `ingest`. */
+  /** Groups of changes accepted while the api was saturated, one job per group, fanned out into `ingest` by the workers. */
   intake: 'intake',
   /** Accepted changes (webhook, poll, backfill), one job each, waiting for enrichment. */
   ingest: 'ingest',
