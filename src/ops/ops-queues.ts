@@ -1,5 +1,6 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { RedisClient } from '../lib/redis-connections';
+import { openQueue } from '../queues/open-queue';
 import { QUEUE_NAMES } from '../queues/queue-names';
 
 /**
@@ -7,9 +8,7 @@ import { QUEUE_NAMES } from '../queues/queue-names';
  * the ops API and the queue-depth metric. Handles only read and steer; they never process jobs.
  */
 export function openOpsQueues(connection: RedisClient, prefix: string): Queue[] {
-  return Object.values(QUEUE_NAMES).map(
-    (name) => new Queue(name, { connection, prefix, skipWaitingForReady: true, skipVersionCheck: true }),
-  );
+  return Object.values(QUEUE_NAMES).map((name) => openQueue(name, connection, prefix));
 }
 
 /** Closes what {@link openOpsQueues} opened (the shared connection stays open). */

@@ -1,6 +1,7 @@
-import { Queue, type JobsOptions } from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 import type { RedisClient } from '../lib/redis-connections';
 import type { ChangeJob } from './change-job';
+import { openQueue } from './open-queue';
 import { QUEUE_NAMES } from './queue-names';
 
 /**
@@ -18,12 +19,5 @@ export type IngestQueue = Queue<ChangeJob, unknown, string>;
 
 /** The ingest queue on a producer connection (fails fast while Redis is down). */
 export function createIngestQueue(connection: RedisClient, prefix: string): IngestQueue {
-  return new Queue<ChangeJob, unknown, string>(QUEUE_NAMES.ingest, {
-    connection,
-    prefix,
-    skipWaitingForReady: true,
-    // The request path never waits on Redis; workers check the server version when they connect.
-    skipVersionCheck: true,
-    defaultJobOptions: INGEST_JOB_OPTIONS,
-  });
+  return openQueue<ChangeJob>(QUEUE_NAMES.ingest, connection, prefix, INGEST_JOB_OPTIONS);
 }

@@ -1,6 +1,7 @@
-import { Queue, type JobsOptions } from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 import type { RedisClient } from '../lib/redis-connections';
 import type { ChangeJob } from './change-job';
+import { openQueue } from './open-queue';
 import { QUEUE_NAMES } from './queue-names';
 
 /** The payload of an `intake` job: the changes accepted together in one round trip, in arrival order. */
@@ -24,12 +25,5 @@ export type IntakeQueue = Queue<IntakeBatch, unknown, string>;
 
 /** The intake queue on the given connection (a producer connection on the request path fails fast while Redis is down). */
 export function createIntakeQueue(connection: RedisClient, prefix: string): IntakeQueue {
-  return new Queue<IntakeBatch, unknown, string>(QUEUE_NAMES.intake, {
-    connection,
-    prefix,
-    skipWaitingForReady: true,
-    // The request path never waits on Redis; workers check the server version when they connect.
-    skipVersionCheck: true,
-    defaultJobOptions: INTAKE_JOB_OPTIONS,
-  });
+  return openQueue<IntakeBatch>(QUEUE_NAMES.intake, connection, prefix, INTAKE_JOB_OPTIONS);
 }

@@ -15,6 +15,7 @@ import { SignatureVerifier } from '../ingest/signature-verifier';
 import { WebhookIntake } from '../ingest/webhook-intake';
 import { watchEventLoopLoad } from '../lib/event-loop-load';
 import { listen, type ListeningServer } from '../lib/http-server';
+import type { EnvSettings } from '../config/env';
 import type { Shutdown } from '../lib/shutdown';
 import type { SnowgateParts } from '../main';
 import { deliveryReplay } from '../ops/event-replay';
@@ -53,14 +54,23 @@ function adminRouters(parts: SnowgateParts): Router[] {
   ];
 }
 
+/**
+ * When groups of webhooks go as intake jobs (SNOWGATE_INTAKE): in `auto`, while the request path is saturated
+ * (measured on the 2-core machine: the api's loop runs at 0.6–0.95 when it is the bottleneck, 0.3–0.5 at 500
+ * webhooks/s) — the only mode that watches the event loop.
+ */
+function saturationFor(mode: EnvSettings['intake'], shutdown: Shutdown): () => boolean {
+  if (mode === 'always') return () => true;
+  if (mode === 'never') return () => false;
+  const load = watchEventLoopLoad(0.6);
+  shutdown.add('event-loop load watch', () => load.stop());
+  return load.busy;
+}
+
 /** The api role: the webhook door plus admin, ops, OAuth and sandbox routes, listening on PORT. */
 export async function startApiRole(parts: SnowgateParts, shutdown: Shutdown, extraRouters: Router[]): Promise<ListeningServer> {
   const { settings, logger, registry, intakeQueue, ingestQueue, claims, metrics } = parts;
-  // while the request path is saturated, groups of webhooks go as intake jobs, fanned out by the workers
-  // (measured on the 2-core machine: the api's loop runs at 0.6–0.95 when it is the bottleneck, 0.3–0.5 at 500 webhooks/s)
-  const load = watchEventLoopLoad(0.6);
-  shutdown.add('event-loop load watch', () => load.stop());
-  const saturated = { auto: load.busy, always: () => true, never: () => false }[settings.intake];
+  const saturated = saturationFor(settings.intake, shutdown);
   const intake = new WebhookIntake({
     registry,
     verifier: new SignatureVerifier(),

@@ -142,20 +142,14 @@ describe('fanOut', () => {
     expect(await ingestIds()).toEqual([died.eventId]);
   });
 
-  it('…and when the retry, sent alone (straight to ingest), comes before the dead request\'s batch is fanned out, the retry is the one event', async () => {
+  it.each([
+    ['alone (straight to ingest)', 1000],
+    ['in a group (an intake job)', 1],
+  ])('…and when the retry, sent %s, is claimed before the dead request\'s batch is fanned out, the retry is the one event', async (_path, intakeFrom) => {
     await ingest.drain();
     const died = report(record());
     const retry = { ...died, eventId: crypto.randomUUID() };
-    expect(await new ChangeEnqueuer({ intake, ingest, claims }).enqueue(retry)).toEqual({ id: retry.eventId, duplicate: false });
-    expect(await fanOut({ changes: [died] }, { claims, ingest })).toMatchObject({ queued: 0, duplicates: 1 });
-    expect(await ingestIds()).toEqual([retry.eventId]);
-  });
-
-  it('…and when the retry is claimed in a group before the dead request\'s batch is fanned out, the retry is the one event', async () => {
-    await ingest.drain();
-    const died = report(record());
-    const retry = { ...died, eventId: crypto.randomUUID() };
-    expect(await new ChangeEnqueuer({ intake, ingest, claims }, { intakeFrom: 1 }).enqueue(retry)).toEqual({ id: retry.eventId, duplicate: false });
+    expect(await new ChangeEnqueuer({ intake, ingest, claims }, { intakeFrom }).enqueue(retry)).toEqual({ id: retry.eventId, duplicate: false });
     expect(await fanOut({ changes: [died] }, { claims, ingest })).toMatchObject({ queued: 0, duplicates: 1 });
     expect(await fanOut({ changes: [retry] }, { claims, ingest })).toMatchObject({ queued: 1 });
     expect(await ingestIds()).toEqual([retry.eventId]);
