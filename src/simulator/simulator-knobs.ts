@@ -36,6 +36,22 @@ export interface SimulatorKnobs {
   strictHeaders: boolean;
   /** How many webhook POSTs may be in flight at once. Default 4. */
   webhookConcurrency: number;
+  /**
+   * What `sysparm_input_display_value=true` does with a reference display value that matches no record
+   * (UNCONFIRMED): `keep` stores the text as given (like a write without the parameter), `empty` stores "",
+   * `reject` answers 403 Operation Failed. Default `keep`. Unknown choice labels are always kept as given.
+   */
+  unknownInputDisplayValue: 'keep' | 'empty' | 'reject';
+  /** A POST repeating an existing sys_id (UNCONFIRMED): `error` = 403 unique-key violation, `new-sys-id` = a new record. Default `error`. */
+  duplicateSysIdInsert: 'error' | 'new-sys-id';
+  /** `glide.rest.table_api.admin_only_sys_fields`: only `admin` may set sys_id / sys_created_* / sys_updated_* on insert. Default false. */
+  adminOnlySysFields: boolean;
+  /** Tables whose ACLs deny every API write: 403 `ACL Exception {Insert|Update|Delete} Failed due to security constraints`. Default []. */
+  readOnlyTables: string[];
+  /** Status of a PUT/PATCH sent with `X-no-response-body: true` (UNCONFIRMED; a POST stays 201 + Location). Default 204. */
+  noResponseBodyStatus: 200 | 204;
+  /** The OAuth Application User of client_credentials tokens; "" makes the grant fail (401). Default `snowgate.integration`. */
+  oauthApplicationUser: string;
 }
 
 /** The knobs of a fresh simulator. */
@@ -56,6 +72,12 @@ export function defaultKnobs(): SimulatorKnobs {
     invalidQueryReturnsNoRows: false,
     strictHeaders: false,
     webhookConcurrency: 4,
+    unknownInputDisplayValue: 'keep',
+    duplicateSysIdInsert: 'error',
+    adminOnlySysFields: false,
+    readOnlyTables: [],
+    noResponseBodyStatus: 204,
+    oauthApplicationUser: 'snowgate.integration',
   };
 }
 
