@@ -50,6 +50,16 @@ export interface SimulatorKnobs {
   readOnlyTables: string[];
   /** Status of a PUT/PATCH sent with `X-no-response-body: true` (UNCONFIRMED; a POST stays 201 + Location). Default 204. */
   noResponseBodyStatus: 200 | 204;
+  /** Probability (0..1) that a committed API write loses its answer: the socket is destroyed instead. Default 0. */
+  dropResponseAfterCommit: number;
+  /** The next N committed API writes lose their answer (counts down; combines with the probability). Default 0. */
+  dropNextWriteResponses: number;
+  /** Max concurrent API writes (the API_INT semaphore); the rest wait in a queue of `writeQueueSize`. Default null (no limit). */
+  writeConcurrencyLimit: number | null;
+  /** Writes that may wait for the semaphore; one more gets 429 without Retry-After. Default 50. */
+  writeQueueSize: number;
+  /** "REST Table API request timeout" quota: a request that would take longer is cancelled with 500. Default 60000; null = none. */
+  quotaTimeoutMs: number | null;
   /** The OAuth Application User of client_credentials tokens; "" makes the grant fail (401). Default `snowgate.integration`. */
   oauthApplicationUser: string;
 }
@@ -77,6 +87,11 @@ export function defaultKnobs(): SimulatorKnobs {
     adminOnlySysFields: false,
     readOnlyTables: [],
     noResponseBodyStatus: 204,
+    dropResponseAfterCommit: 0,
+    dropNextWriteResponses: 0,
+    writeConcurrencyLimit: null,
+    writeQueueSize: 50,
+    quotaTimeoutMs: 60_000,
     oauthApplicationUser: 'snowgate.integration',
   };
 }
