@@ -20,6 +20,7 @@ export type { GlideRecord, WriteOptions } from './record-store';
 export type { NewAttachment } from './attachment-files';
 export { DEFAULT_WEBHOOK_TABLES, webhookBody, type WebhookTarget } from './webhook-emitter';
 export { SEED_IDS } from './seed-ids';
+export { WriteError } from './write-error';
 export { s256Challenge } from './pkce';
 
 /** How to start a simulator. */

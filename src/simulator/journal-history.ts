@@ -5,7 +5,7 @@ const LABELS: Readonly<Record<string, string>> = { comments: 'Additional comment
 
 /** The name a journal header shows for a user_name: the sys_user's (or customer contact's) name, else the user_name. */
 function authorName(store: RecordStore, userName: string): string {
-  const person = store.rows('sys_user').find((u) => u.user_name === userName) ?? store.rows('customer_contact').find((c) => c.user_name === userName);
+  const person = store.rowsWhere('sys_user', 'user_name', userName)[0] ?? store.rowsWhere('customer_contact', 'user_name', userName)[0];
   return person?.name || userName;
 }
 
@@ -17,8 +17,8 @@ function authorName(store: RecordStore, userName: string): string {
  */
 export function journalHistory(store: RecordStore, table: string, record: GlideRecord, column: string): string {
   const elements = column === 'comments_and_work_notes' ? ['comments', 'work_notes'] : [column];
-  const entries = store.rows('sys_journal_field')
-    .filter((j) => j.element_id === record.sys_id && j.name === table && elements.includes(j.element))
+  const entries = store.rowsWhere('sys_journal_field', 'element_id', record.sys_id)
+    .filter((j) => j.name === table && elements.includes(j.element))
     .reverse()
     .sort((a, b) => b.sys_created_on.localeCompare(a.sys_created_on));
   return entries.map((j) => `${j.sys_created_on} - ${authorName(store, j.sys_created_by)} (${LABELS[j.element] ?? j.element})\n${j.value}\n\n`).join('');

@@ -4,6 +4,7 @@ import { fromInputDisplayValue, type InputContext } from './input-display-value'
 import type { SimulatorClock } from './simulator-clock';
 import type { SimulatorKnobs } from './simulator-knobs';
 import { TABLES, allColumns, type TableDefinition } from './table-definitions';
+import { RowIndexes } from './row-indexes';
 import { BEFORE_RULES } from './table-rules';
 
 export type { GlideRecord } from './glide-values';
@@ -38,6 +39,7 @@ const ADMIN_USER = 'admin';
 export class RecordStore {
   private readonly tables = new Map<string, Map<string, GlideRecord>>();
   private readonly counters = new Map<string, number>();
+  private readonly indexes = new RowIndexes((table) => this.tables.get(table)?.values() ?? []);
   /** Attachment bytes by sys_attachment sys_id. */
   readonly attachmentContent = new Map<string, Buffer>();
 
@@ -62,6 +64,11 @@ export class RecordStore {
   /** The live row, or undefined (do not mutate). */
   row(table: string, sysId: string): GlideRecord | undefined {
     return this.tables.get(table)?.get(sysId);
+  }
+
+  /** The live rows whose `column` equals `value`, in insertion order (do not mutate); indexed for hot lookups. */
+  rowsWhere(table: string, column: string, value: string): readonly GlideRecord[] {
+    return this.indexes.lookup(table, column, value);
   }
 
   /** The display value of a referenced record ("" when it does not exist). */
@@ -93,6 +100,7 @@ export class RecordStore {
     BEFORE_RULES[table]?.(record, { userSysId: this.userSysId(user), at });
     if (def.numbering && record.number) this.noteNumber(def, record.number);
     rows.set(sysId, record);
+    this.indexes.drop(table);
     this.onChange({ table, operation: 'insert', record: { ...record } });
     this.writeJournal(table, sysId, journal, options);
     return { ...record };
@@ -113,6 +121,7 @@ export class RecordStore {
     BEFORE_RULES[table]?.(next, { previous: { ...current }, userSysId: this.userSysId(user), at });
     const changed = Object.keys(next).some((k) => next[k] !== current[k]);
     if (!changed && journal.length === 0) return { ...current };
+    this.indexes.drop(table);
     Object.assign(current, next, {
       sys_updated_on: at,
       sys_updated_by: user,
@@ -130,6 +139,7 @@ export class RecordStore {
     const record = rows.get(sysId);
     if (!record) return false;
     rows.delete(sysId);
+    this.indexes.drop(table);
     if (table === 'sys_attachment') this.attachmentContent.delete(sysId);
     if (table !== 'sys_audit_delete' && !this.knobs.auditDeleteSuppressedTables.includes(table)) {
       this.insert('sys_audit_delete', { tablename: table, documentkey: sysId, display_value: record[TABLES.get(table)!.displayField] ?? '' }, options);
@@ -165,7 +175,7 @@ export class RecordStore {
   }
 
   private inputContext(user: string): InputContext {
-    const timeZone = this.rows('sys_user').find((u) => u.user_name === user)?.time_zone || 'GMT';
+    const timeZone = this.rowsWhere('sys_user', 'user_name', user)[0]?.time_zone || 'GMT';
     return { rows: (table) => this.rows(table), timeZone, unknown: this.knobs.unknownInputDisplayValue };
   }
 
@@ -174,7 +184,7 @@ export class RecordStore {
   }
 
   private userSysId(user: string): string {
-    return this.rows('sys_user').find((u) => u.user_name === user)?.sys_id ?? '';
+    return this.rowsWhere('sys_user', 'user_name', user)[0]?.sys_id ?? '';
   }
 
   private nextNumber(def: TableDefinition): string {

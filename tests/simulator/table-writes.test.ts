@@ -1,15 +1,11 @@
-import { defaultKnobs, SANDBOX_CLIENT, SEED_IDS, startSimulator, type Simulator } from '../../src/simulator';
+import { SANDBOX_CLIENT, SEED_IDS, type Simulator } from '../../src/simulator';
 import { newSysId } from '../../src/simulator/glide-values';
-import { applyKnobs } from '../../src/simulator/simulator-knobs';
-import { api, tokenRequest } from './sim-client';
+import { api, simulatorForFile, tokenRequest } from './sim-client';
 
+const simulator = simulatorForFile();
 let sim: Simulator;
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterAll(() => sim.close());
-afterEach(() => {
-  applyKnobs(sim.knobs, defaultKnobs());
+beforeEach(() => {
+  sim = simulator();
 });
 
 const INCIDENTS = '/api/now/table/incident';

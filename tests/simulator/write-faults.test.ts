@@ -1,15 +1,11 @@
-import { defaultKnobs, startSimulator, type Simulator } from '../../src/simulator';
+import type { Simulator } from '../../src/simulator';
 import { QUOTA_BODY } from '../../src/simulator/api-faults';
-import { applyKnobs } from '../../src/simulator/simulator-knobs';
-import { api } from './sim-client';
+import { api, simulatorForFile } from './sim-client';
 
+const simulator = simulatorForFile();
 let sim: Simulator;
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterAll(() => sim.close());
-afterEach(() => {
-  applyKnobs(sim.knobs, defaultKnobs());
+beforeEach(() => {
+  sim = simulator();
 });
 
 const INCIDENTS = '/api/now/table/incident';
@@ -63,7 +59,7 @@ describe('write faults', () => {
   });
 
   it('when more writes arrive than writeConcurrencyLimit + writeQueueSize, then the rest get 429 without Retry-After; reads are not limited', async () => {
-    applyKnobs(sim.knobs, { writeConcurrencyLimit: 1, writeQueueSize: 1, latencyMs: 800 });
+    Object.assign(sim.knobs, { writeConcurrencyLimit: 1, writeQueueSize: 1, latencyMs: 800 });
     const key = `sem-${Date.now()}`;
     const writes = Array.from({ length: 4 }, () => api(sim.url, INCIDENTS, { method: 'POST', body: { correlation_id: key } }));
     const read = api(sim.url, `${INCIDENTS}?sysparm_limit=1`);
@@ -77,7 +73,7 @@ describe('write faults', () => {
   });
 
   it('when a request would outlive quotaTimeoutMs, then it is cancelled with 500 before anything is written', async () => {
-    applyKnobs(sim.knobs, { quotaTimeoutMs: 50, latencyMs: 300 });
+    Object.assign(sim.knobs, { quotaTimeoutMs: 50, latencyMs: 300 });
     const key = `quota-${Date.now()}`;
     const res = await tryPost({ correlation_id: key });
     expect(res).toEqual(expect.objectContaining({ status: 500, body: QUOTA_BODY }));
