@@ -31,7 +31,7 @@ export function createSimulatorApp(state: SimulatorState): express.Express {
   app.use(latency(state));
   app.use(oauthRoutes(state));
   app.use('/api', apiAccounting(state), apiFaults(state), requireApiAuth(state), rateLimitRule(state), dropResponseAfterCommit(state));
-  app.use('/api/now/attachment', attachmentRoutes(state));
+  app.use(['/api/now/attachment', '/api/now/v1/attachment'], attachmentRoutes(state));
   app.use('/api/now', checkRequestHeaders(state), jsonBody, tableRoutes(state));
   app.use('/api/sn_customerservice', checkRequestHeaders(state), jsonBody, caseRoutes(state));
   app.use((_req: Request, res: Response) => {
