@@ -9,12 +9,15 @@ import type { SimulatorState } from './simulator-state';
 import { deniedByAcl, runWrite, writeBody } from './write-request';
 
 const TABLE = 'sn_customerservice_case';
-const SHORT_NAMES = ['query', 'fields', 'limit', 'offset', 'display_value', 'reference_fields', 'exclude_reference_link', 'no_count', 'suppress_pagination_header'];
+const SHORT_NAMES = [
+  'query', 'fields', 'limit', 'offset', 'display_value', 'reference_fields', 'exclude_reference_link', 'no_count', 'suppress_pagination_header',
+  'activity_type', 'reference_field_columns', 'dependent_value', 'ref_qual_input',
+];
 /** References the list expands into full nested rows when `sysparm_reference_fields` is true (the default). */
 export const CASE_EXPANDED_REFERENCES = ['account', 'contact', 'consumer', 'sn_app_cs_social_social_profile'];
 
 /** The Case API takes every sysparm without its prefix too (`limit` = `sysparm_limit`). */
-function normalizedParams(req: Request): URLSearchParams {
+export function normalizedParams(req: Request): URLSearchParams {
   const out = new URLSearchParams();
   for (const [key, value] of requestParams(req)) {
     out.append(SHORT_NAMES.includes(key) ? `sysparm_${key}` : key, value);
@@ -22,8 +25,9 @@ function normalizedParams(req: Request): URLSearchParams {
   return out;
 }
 
-function findCase(state: SimulatorState, id: string): GlideRecord | undefined {
-  return state.store.row(TABLE, id) ?? state.store.rows(TABLE).find((r) => r.number === id);
+/** A case by sys_id or number ("results unpredictable if a number is shared"). */
+export function findCase(state: SimulatorState, id: string): GlideRecord | undefined {
+  return state.store.row(TABLE, id) ?? state.store.rowsWhere(TABLE, 'number', id)[0];
 }
 
 function list(state: SimulatorState, req: Request, res: Response): void {
