@@ -3,6 +3,7 @@ import { loadInstancesFile } from '../config/load-instances-file';
 import { readEnv } from '../config/env';
 import { ConfigError } from '../lib/errors';
 import { buildBusinessRuleBundle } from './business-rule-bundle';
+import { SCOPE_PATTERN } from './business-rule-specs';
 import { writeScriptsDirectory } from './generate-scripts';
 
 /** The instance id used when no instance is configured (the sandbox's). */
@@ -25,13 +26,14 @@ interface Args {
   instance?: string;
   out?: string;
   publicUrl?: string;
+  scope?: string;
 }
 
-const USAGE = 'usage: snowgate generate-scripts [--instance ID] [--out DIR] [--public-url URL]';
+const USAGE = 'usage: snowgate generate-scripts [--instance ID] [--out DIR] [--public-url URL] [--scope x_SCOPE]';
 
 function parseArgs(argv: string[]): Args {
   const args: Args = {};
-  const keys: Record<string, keyof Args> = { '--instance': 'instance', '--out': 'out', '--public-url': 'publicUrl' };
+  const keys: Record<string, keyof Args> = { '--instance': 'instance', '--out': 'out', '--public-url': 'publicUrl', '--scope': 'scope' };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
     const key = keys[flag];
@@ -46,8 +48,9 @@ function parseArgs(argv: string[]): Args {
 }
 
 /**
- * `snowgate generate-scripts`: writes one ES5 business-rule script per table, README.md and
- * update-set.xml for one instance into `--out` (default servicenow-scripts/).
+ * `snowgate generate-scripts`: writes one ES5 business-rule script per table, README.md,
+ * update-set.xml and the ServiceNow SDK app (`fluent-app/`) for one instance into `--out` (default
+ * servicenow-scripts/). `--scope x_…` generates for a scoped application instead of the global scope.
  *
  * The instance: `--instance ID`; otherwise the only instance of SNOWGATE_CONFIG; otherwise `sandbox`.
  * An id not in the config file is still generated for (instances may live in the admin API's store),
@@ -70,8 +73,9 @@ export function runGenerateScriptsCli(argv: string[], deps: GenerateScriptsCliDe
   const instance = instances.find((i) => i.id === instanceId);
   if (instances.length > 0 && !instance) print(`warning: instance "${instanceId}" is not in ${settings.configPath}; generating for it anyway`);
 
+  if (args.scope !== undefined && !SCOPE_PATTERN.test(args.scope)) throw new ConfigError(`--scope "${args.scope}" is not a scope name (x_ then a-z, 0-9, _; 18 characters at most)`);
   const outDir = path.resolve(deps.cwd ?? process.cwd(), args.out ?? DEFAULT_OUT_DIR);
-  const bundle = buildBusinessRuleBundle({ instanceId, publicUrl: settings.publicUrl, tables: instance?.webhook.tables });
+  const bundle = buildBusinessRuleBundle({ instanceId, publicUrl: settings.publicUrl, tables: instance?.webhook.tables, scope: args.scope });
   const { written, unchanged } = writeScriptsDirectory(outDir, bundle, deps.now?.() ?? new Date());
   print(`business rules for instance "${instanceId}" → ${outDir} (webhooks to ${bundle.webhookBaseUrl})`);
   for (const name of written) print(`  wrote ${name}`);

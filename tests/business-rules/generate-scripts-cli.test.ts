@@ -18,7 +18,8 @@ describe('snowgate generate-scripts', () => {
     const { code, cwd } = cli([], { SNOWGATE_PUBLIC_URL: 'https://gw.example.com/' });
     expect(code).toBe(0);
     const dir = path.join(cwd, 'servicenow-scripts');
-    expect(fs.readdirSync(dir).sort()).toEqual(['README.md', 'sn_customerservice_case.js', 'sys_attachment.js', 'sys_journal_field.js', 'update-set.xml']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['README.md', 'fluent-app', 'sn_customerservice_case.js', 'sys_attachment.js', 'sys_journal_field.js', 'update-set.xml']);
+    expect(fs.readdirSync(path.join(dir, 'fluent-app', 'src', 'fluent')).sort()).toEqual(['business-rules.now.ts', 'properties.now.ts']);
     expect(fs.readFileSync(path.join(dir, 'update-set.xml'), 'utf8')).toContain('https://gw.example.com/webhooks/sandbox');
   });
 
@@ -35,9 +36,20 @@ describe('snowgate generate-scripts', () => {
       'webhook.secret': TEST_SECRET, 'webhook.tables': ['kb_knowledge'] } }] }));
     cli([], { SNOWGATE_CONFIG: config }, dir);
     expect(fs.readdirSync(path.join(dir, 'servicenow-scripts'))).toContain('kb_knowledge.js');
-    for (const f of fs.readdirSync(path.join(dir, 'servicenow-scripts'))) {
-      expect(fs.readFileSync(path.join(dir, 'servicenow-scripts', f), 'utf8')).not.toContain(TEST_SECRET.slice(6));
+    const files = fs.readdirSync(path.join(dir, 'servicenow-scripts'), { recursive: true, encoding: 'utf8' });
+    expect(files).toContain(path.join('fluent-app', 'src', 'server', 'kb_knowledge.server.js'));
+    for (const f of files) {
+      if (fs.statSync(path.join(dir, 'servicenow-scripts', f)).isFile()) expect(fs.readFileSync(path.join(dir, 'servicenow-scripts', f), 'utf8')).not.toContain(TEST_SECRET.slice(6));
     }
+  });
+
+  it('with --scope, writes the scoped-app rules and no update set; a bad scope is refused', () => {
+    const { cwd } = cli(['--scope', 'x_acme_snowgate', '--out', 'scoped']);
+    const out = path.join(cwd, 'scoped');
+    expect(fs.existsSync(path.join(out, 'update-set.xml'))).toBe(false);
+    expect(fs.readFileSync(path.join(out, 'sn_customerservice_case.js'), 'utf8')).toContain("'x_acme_snowgate.webhook.url'");
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'fluent-app', 'now.config.json'), 'utf8')).scope).toBe('x_acme_snowgate');
+    expect(() => cli(['--scope', 'acme'])).toThrow(/not a scope name/);
   });
 
   it('regenerating an unchanged bundle later rewrites nothing (the update set keeps its date)', () => {
