@@ -5,7 +5,8 @@ const USAGE = `snowgate — ServiceNow webhook ingestion gateway
 
 Usage:
   snowgate start                                   run the gateway (npm start)
-  snowgate simulator [--port N] [--host H]         run the ServiceNow simulator alone
+  snowgate simulator [--port N] [--host H] [--client-credentials]
+                                                   run the ServiceNow simulator alone
   snowgate generate-scripts [--instance ID] [--out DIR]
                                                    write the business-rule scripts (default servicenow-scripts/)
   snowgate backfill --instance ID --since "yyyy-MM-dd HH:mm:ss"

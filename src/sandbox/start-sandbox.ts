@@ -26,7 +26,7 @@ function localGatewayUrl(settings: EnvSettings): string {
 }
 
 export async function startSandbox(settings: EnvSettings, logger: Logger): Promise<Sandbox> {
-  const simulator = await startSimulator({ port: Number(process.env.SNOWGATE_SIMULATOR_PORT ?? 0), logger });
+  const simulator = await startSimulator({ port: Number(process.env.SNOWGATE_SIMULATOR_PORT ?? 0), logger, knobs: { clientCredentialsEnabled: true } });
   const secrets = newSandboxSecrets();
   const store = new ReceivedEventStore();
   const instanceDefinition = sandboxInstanceDefinition(simulator.url, localGatewayUrl(settings), secrets);

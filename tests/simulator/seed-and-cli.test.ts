@@ -45,6 +45,7 @@ describe('simulator CLI arguments', () => {
     expect(parseSimulatorArgs([])).toEqual({ port: DEFAULT_SIMULATOR_PORT, host: '127.0.0.1' });
     expect(parseSimulatorArgs(['--port', '4000'])).toEqual({ port: 4000, host: '127.0.0.1' });
     expect(parseSimulatorArgs(['--port=0', '--host', '0.0.0.0'])).toEqual({ port: 0, host: '0.0.0.0' });
+    expect(parseSimulatorArgs(['--client-credentials', '--port', '4000'])).toEqual({ port: 4000, host: '127.0.0.1', clientCredentials: true });
   });
 
   it('when the port is not a number, then it throws a message naming --port', () => {
