@@ -1,0 +1,106 @@
+import crypto from 'node:crypto';
+import type { Instance } from '../instances/instance';
+import { readEnv, type EnvSettings } from './env';
+import { loadInstancesFile } from './load-instances-file';
+import { LocalState } from './local-state';
+
+/** Files of `.snowgate/` the resolver reads and `start` writes. */
+export const LOCAL_FILES = {
+  encryptionKey: 'encryption-key',
+  adminToken: 'admin-token',
+  /** `{ "publicUrl" }` of the last gateway started here. */
+  gateway: 'gateway.json',
+} as const;
+
+/** Where a generated setting came from: the environment, `.snowgate/`, made now (and kept there), or made for this process only. */
+export type SettingSource = 'env' | 'local' | 'created' | 'ephemeral';
+
+/** The configuration every command sees, resolved one way: env, then the config file, then `.snowgate/`. */
+export interface ResolvedConfig {
+  settings: EnvSettings;
+  /** The instances of SNOWGATE_CONFIG (empty without it). */
+  configInstances: Instance[];
+  /** The working directory's `.snowgate/`. */
+  local: LocalState;
+  encryptionKeySource: SettingSource;
+  adminTokenSource: SettingSource;
+}
+
+/** How to resolve. */
+export interface ResolveOptions {
+  /** Default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Whose `.snowgate/` is read. Default process.cwd(). */
+  cwd?: string;
+  /**
+   * `start`: what the environment does not give is generated and kept in `.snowgate/`, and the gateway's
+   * address comes from PORT / SNOWGATE_PUBLIC_URL alone. Other commands only read `.snowgate/` and, unless
+   * told otherwise, address the gateway that `start` recorded there.
+   */
+  forStart?: boolean;
+}
+
+function localKey(local: LocalState): Buffer | undefined {
+  const text = local.read(LOCAL_FILES.encryptionKey);
+  const key = text === undefined ? undefined : Buffer.from(text, 'base64');
+  return key?.length === 32 ? key : undefined;
+}
+
+function resolveEncryptionKey(settings: EnvSettings, local: LocalState, forStart: boolean): SettingSource {
+  if (!settings.encryptionKeyGenerated) return 'env';
+  const kept = localKey(local);
+  if (kept) {
+    settings.encryptionKey = kept;
+    return 'local';
+  }
+  if (!forStart) return 'ephemeral';
+  local.write(LOCAL_FILES.encryptionKey, settings.encryptionKey.toString('base64'));
+  return 'created';
+}
+
+function resolveAdminToken(settings: EnvSettings, local: LocalState, forStart: boolean): SettingSource {
+  if (!settings.adminTokenGenerated) return 'env';
+  const kept = local.read(LOCAL_FILES.adminToken);
+  if (kept && kept.length >= 16) {
+    settings.adminToken = kept;
+    return 'local';
+  }
+  if (!forStart) return 'ephemeral';
+  settings.adminToken = crypto.randomBytes(24).toString('base64url');
+  local.write(LOCAL_FILES.adminToken, settings.adminToken);
+  return 'created';
+}
+
+/** Without PORT or SNOWGATE_PUBLIC_URL of its own, a command addresses the gateway `start` recorded. */
+function withRecordedGateway(env: NodeJS.ProcessEnv, local: LocalState): NodeJS.ProcessEnv {
+  if (env.SNOWGATE_PUBLIC_URL || env.PORT) return env;
+  const recorded = local.readJson<{ publicUrl?: unknown }>(LOCAL_FILES.gateway)?.publicUrl;
+  return typeof recorded === 'string' && recorded !== '' ? { ...env, SNOWGATE_PUBLIC_URL: recorded } : env;
+}
+
+/**
+ * The one resolution of configuration, shared by `start`, `backfill` and `generate-scripts`: the environment
+ * (validated by readEnv), the instances of SNOWGATE_CONFIG, and what `start` keeps in `.snowgate/` when the
+ * environment does not say — the encryption key and admin token (0600), and the gateway's public URL.
+ * Throws ConfigError naming the variable or file at fault.
+ */
+export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
+  const env = options.env ?? process.env;
+  const forStart = options.forStart ?? false;
+  const local = LocalState.of(options.cwd ?? process.cwd());
+  const settings = readEnv(forStart ? env : withRecordedGateway(env, local));
+  const configInstances = settings.configPath ? loadInstancesFile(settings.configPath) : [];
+  const encryptionKeySource = resolveEncryptionKey(settings, local, forStart);
+  const adminTokenSource = resolveAdminToken(settings, local, forStart);
+  return { settings, configInstances, local, encryptionKeySource, adminTokenSource };
+}
+
+/** Records where the gateway `start` just started listens, for the other commands (best effort: a read-only folder only loses the hint). */
+export function recordGateway(local: LocalState, publicUrl: string): boolean {
+  try {
+    local.write(LOCAL_FILES.gateway, JSON.stringify({ publicUrl }));
+    return true;
+  } catch {
+    return false;
+  }
+}
