@@ -107,6 +107,22 @@ describe('snowgate start', () => {
     expect((await events(second)).map((e) => e.event.subject)).not.toContain(SEED_IDS.case(2));
   });
 
+  it('when the banner\'s demo webhook is posted as printed, then its event\'s sequence and time agree with the data it carries', async () => {
+    const started = await start();
+    const curl = /curl -s -X POST (\S+) .*'Authorization: Bearer (\S+)' \\\n\s+-d '([^']+)'/.exec(printed)!;
+    expect(curl).not.toBeNull();
+    const [, url, bearer, body] = curl;
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body });
+    expect(res.status).toBe(202);
+    const sent = JSON.parse(body) as { sys_id: string; sys_mod_count: string; sys_updated_on: string };
+    await until(async () => (await events(started)).some((e) => e.event.subject === sent.sys_id));
+    const { event } = (await events(started)).find((e) => e.event.subject === sent.sys_id)!;
+    const data = event.data as { sys_mod_count: string; record: { sys_updated_on: string } };
+    expect(event.sequence).toBe(data.sys_mod_count.padStart(10, '0'));
+    expect(event.sequence).toBe(sent.sys_mod_count.padStart(10, '0'));
+    expect(event.time).toBe(`${data.record.sys_updated_on.replace(' ', 'T')}.000Z`);
+  });
+
   it.each(['PORT', 'SNOWGATE_SIMULATOR_PORT'])('when the port of %s is taken, then start stops with one line naming the variable and records no gateway', async (variable) => {
     const taken = net.createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));

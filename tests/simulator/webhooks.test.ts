@@ -77,7 +77,7 @@ describe('webhook firing', () => {
     await sim.webhooksIdle();
     expect(received.map((r) => `${r.body.table}:${r.body.operation}`)).toEqual(['sn_customerservice_case:update', 'sys_journal_field:insert']);
     const journal = received[1].body;
-    expect(journal.record).toEqual({ element: 'comments', element_id: id, name: 'sn_customerservice_case', value: 'Any news?' });
+    expect(journal.record).toEqual({ element: 'comments', element_id: id, name: 'sn_customerservice_case', value: 'Any news?', sys_created_by: 'admin' });
     expect(journal.sys_mod_count).toBe('0');
     expect(received[1].headers['webhook-id']).toBe(`${journal.sys_id}-0`);
     expect(schemaFor('sys_journal_field')(journal).ok).toBe(true);
