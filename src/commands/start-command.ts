@@ -122,7 +122,12 @@ export async function runStartCommand(options: StartOptions = {}): Promise<Start
       throw listenError(err, settings.port, 'PORT');
     });
     const gatewayUrl = snowgate.http?.url ?? settings.publicUrl;
-    recordGateway(local, env.SNOWGATE_PUBLIC_URL ? settings.publicUrl : gatewayUrl);
+    recordGateway(local, {
+      publicUrl: env.SNOWGATE_PUBLIC_URL ? settings.publicUrl : gatewayUrl,
+      redisUrl: settings.redisUrl,
+      redisCluster: settings.redisCluster,
+      queuePrefix: settings.queuePrefix,
+    });
     if (sandbox) {
       sandbox.connect();
       const banner = sandboxBanner(sandbox, { settings, adminTokenSource: resolved.adminTokenSource, gatewayUrl, droppedJobs, stateDir: local.dir });

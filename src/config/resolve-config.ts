@@ -8,7 +8,7 @@ import { LocalState } from './local-state';
 export const LOCAL_FILES = {
   encryptionKey: 'encryption-key',
   adminToken: 'admin-token',
-  /** `{ "publicUrl" }` of the last gateway started here. */
+  /** The last gateway started here: {@link RecordedGateway}. */
   gateway: 'gateway.json',
 } as const;
 
@@ -71,17 +71,39 @@ function resolveAdminToken(settings: EnvSettings, local: LocalState, forStart: b
   return 'created';
 }
 
-/** Without PORT or SNOWGATE_PUBLIC_URL of its own, a command addresses the gateway `start` recorded. */
+/** Where the last gateway started in a folder listens and keeps its data (`.snowgate/gateway.json`). */
+export interface RecordedGateway {
+  publicUrl: string;
+  redisUrl: string;
+  redisCluster: boolean;
+  queuePrefix: string;
+}
+
+/**
+ * A command without its own settings reaches the gateway `start` recorded: the same Redis and queue prefix,
+ * and its public URL (unless PORT or SNOWGATE_PUBLIC_URL say otherwise). What the environment sets wins.
+ */
 function withRecordedGateway(env: NodeJS.ProcessEnv, local: LocalState): NodeJS.ProcessEnv {
-  if (env.SNOWGATE_PUBLIC_URL || env.PORT) return env;
-  const recorded = local.readJson<{ publicUrl?: unknown }>(LOCAL_FILES.gateway)?.publicUrl;
-  return typeof recorded === 'string' && recorded !== '' ? { ...env, SNOWGATE_PUBLIC_URL: recorded } : env;
+  const recorded = local.readJson<Partial<RecordedGateway>>(LOCAL_FILES.gateway);
+  if (!recorded) return env;
+  const fill: Record<string, string | undefined> = {
+    SNOWGATE_PUBLIC_URL: env.PORT ? undefined : recorded.publicUrl,
+    REDIS_URL: env.REDIS_CLUSTER ? undefined : recorded.redisUrl,
+    REDIS_CLUSTER: env.REDIS_URL ? undefined : recorded.redisCluster === undefined ? undefined : String(recorded.redisCluster),
+    SNOWGATE_QUEUE_PREFIX: recorded.queuePrefix,
+  };
+  const merged = { ...env };
+  for (const [name, value] of Object.entries(fill)) {
+    if (!merged[name] && typeof value === 'string' && value !== '') merged[name] = value;
+  }
+  return merged;
 }
 
 /**
  * The one resolution of configuration, shared by `start`, `backfill` and `generate-scripts`: the environment
  * (validated by readEnv), the instances of SNOWGATE_CONFIG, and what `start` keeps in `.snowgate/` when the
- * environment does not say — the encryption key and admin token (0600), and the gateway's public URL.
+ * environment does not say — the encryption key and admin token (0600), and the gateway's public URL, Redis
+ * and queue prefix.
  * Throws ConfigError naming the variable or file at fault.
  */
 export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
@@ -95,10 +117,10 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
   return { settings, configInstances, local, encryptionKeySource, adminTokenSource };
 }
 
-/** Records where the gateway `start` just started listens, for the other commands (best effort: a read-only folder only loses the hint). */
-export function recordGateway(local: LocalState, publicUrl: string): boolean {
+/** Records where the gateway `start` just started listens and keeps its data, for the other commands (best effort: a read-only folder only loses the hint). */
+export function recordGateway(local: LocalState, gateway: RecordedGateway): boolean {
   try {
-    local.write(LOCAL_FILES.gateway, JSON.stringify({ publicUrl }));
+    local.writeJson(LOCAL_FILES.gateway, gateway);
     return true;
   } catch {
     return false;

@@ -38,7 +38,7 @@ describe('snowgate generate-scripts', () => {
 
   it('when npm start recorded its gateway in .snowgate/ (PORT=3400), then a second terminal without PORT writes URLs for that gateway', async () => {
     const cwd = tmp();
-    recordGateway(LocalState.of(cwd), 'http://localhost:3400');
+    recordGateway(LocalState.of(cwd), { publicUrl: 'http://localhost:3400', redisUrl: SHARED_REDIS_URL, redisCluster: false, queuePrefix: PREFIX });
     await cli({}, {}, cwd);
     expect(fs.readFileSync(path.join(cwd, 'servicenow-scripts/README.md'), 'utf8')).toContain('http://localhost:3400/webhooks/sandbox');
     await cli({ out: 'own-port' }, { PORT: '8080' }, cwd);

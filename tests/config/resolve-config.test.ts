@@ -41,10 +41,14 @@ describe('resolveConfig: every command sees what npm start sees', () => {
     expect(fs.existsSync(path.join(cwd, '.snowgate'))).toBe(false);
   });
 
-  it('when start recorded its gateway, then commands address it unless PORT or SNOWGATE_PUBLIC_URL say otherwise; start itself never reads it', () => {
+  it('when start recorded its gateway, then commands use its URL, Redis and prefix unless the environment says otherwise; start itself never reads it', () => {
     const cwd = tmp();
-    recordGateway(LocalState.of(cwd), 'http://localhost:3400');
-    expect(resolveConfig({ env: {}, cwd }).settings.publicUrl).toBe('http://localhost:3400');
+    recordGateway(LocalState.of(cwd), { publicUrl: 'http://localhost:3400', redisUrl: 'redis://127.0.0.1:6390', redisCluster: false, queuePrefix: '{mine}' });
+    const command = resolveConfig({ env: {}, cwd }).settings;
+    expect([command.publicUrl, command.redisUrl, command.queuePrefix]).toEqual(['http://localhost:3400', 'redis://127.0.0.1:6390', '{mine}']);
+    const own = resolveConfig({ env: { REDIS_URL: 'redis://10.0.0.1:6379', SNOWGATE_QUEUE_PREFIX: '{theirs}' }, cwd }).settings;
+    expect([own.redisUrl, own.queuePrefix]).toEqual(['redis://10.0.0.1:6379', '{theirs}']);
+    expect(resolveConfig({ env: {}, cwd, forStart: true }).settings.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(resolveConfig({ env: { PORT: '8080' }, cwd }).settings.publicUrl).toBe('http://localhost:8080');
     expect(resolveConfig({ env: { SNOWGATE_PUBLIC_URL: 'https://gw.example.com' }, cwd }).settings.publicUrl).toBe('https://gw.example.com');
     expect(resolveConfig({ env: {}, cwd, forStart: true }).settings.publicUrl).toBe('http://localhost:3000');
