@@ -19,9 +19,10 @@ export interface FoundInstance {
  * Opens a connection to the gateway's Redis for a command, or throws one line saying what to do (the command
  * would otherwise wait for Redis forever).
  */
-export async function connectCommandRedis({ settings }: ResolvedConfig): Promise<RedisClient> {
+export async function connectCommandRedis({ settings, fromRecordedGateway, local }: ResolvedConfig): Promise<RedisClient> {
   if (!(await redisAnswers(settings.redisUrl))) {
-    throw new ConfigError(`nothing answers at ${settings.redisUrl}: start the gateway first (npm start runs a private Redis when REDIS_URL is unset), or set REDIS_URL to the gateway's Redis`);
+    const where = fromRecordedGateway.includes('REDIS_URL') ? ` (where the gateway last started here had its Redis, ${local.file('gateway.json')})` : '';
+    throw new ConfigError(`nothing answers at ${settings.redisUrl}${where}: start the gateway first (npm start runs a private Redis when REDIS_URL is unset), or set REDIS_URL to the gateway's Redis`);
   }
   const redis = connectRedis({ url: settings.redisUrl, cluster: settings.redisCluster }, 'worker');
   redis.on('error', () => undefined);

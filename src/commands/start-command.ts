@@ -122,7 +122,7 @@ export async function runStartCommand(options: StartOptions = {}): Promise<Start
       throw listenError(err, settings.port, 'PORT');
     });
     const gatewayUrl = snowgate.http?.url ?? settings.publicUrl;
-    recordGateway(local, {
+    if (settings.role === 'all') recordGateway(local, {
       publicUrl: env.SNOWGATE_PUBLIC_URL ? settings.publicUrl : gatewayUrl,
       redisUrl: settings.redisUrl,
       redisCluster: settings.redisCluster,

@@ -24,6 +24,8 @@ export interface ResolvedConfig {
   local: LocalState;
   encryptionKeySource: SettingSource;
   adminTokenSource: SettingSource;
+  /** The variables this command took from the gateway `start` recorded (`.snowgate/gateway.json`), for messages. */
+  fromRecordedGateway: string[];
 }
 
 /** How to resolve. */
@@ -83,9 +85,9 @@ export interface RecordedGateway {
  * A command without its own settings reaches the gateway `start` recorded: the same Redis and queue prefix,
  * and its public URL (unless PORT or SNOWGATE_PUBLIC_URL say otherwise). What the environment sets wins.
  */
-function withRecordedGateway(env: NodeJS.ProcessEnv, local: LocalState): NodeJS.ProcessEnv {
+function withRecordedGateway(env: NodeJS.ProcessEnv, local: LocalState): { env: NodeJS.ProcessEnv; filled: string[] } {
   const recorded = local.readJson<Partial<RecordedGateway>>(LOCAL_FILES.gateway);
-  if (!recorded) return env;
+  if (!recorded) return { env, filled: [] };
   const fill: Record<string, string | undefined> = {
     SNOWGATE_PUBLIC_URL: env.PORT ? undefined : recorded.publicUrl,
     REDIS_URL: env.REDIS_CLUSTER ? undefined : recorded.redisUrl,
@@ -93,10 +95,13 @@ function withRecordedGateway(env: NodeJS.ProcessEnv, local: LocalState): NodeJS.
     SNOWGATE_QUEUE_PREFIX: recorded.queuePrefix,
   };
   const merged = { ...env };
+  const filled: string[] = [];
   for (const [name, value] of Object.entries(fill)) {
-    if (!merged[name] && typeof value === 'string' && value !== '') merged[name] = value;
+    if (merged[name] || typeof value !== 'string' || value === '') continue;
+    merged[name] = value;
+    filled.push(name);
   }
-  return merged;
+  return { env: merged, filled };
 }
 
 /**
@@ -110,14 +115,20 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
   const env = options.env ?? process.env;
   const forStart = options.forStart ?? false;
   const local = LocalState.of(options.cwd ?? process.cwd());
-  const settings = readEnv(forStart ? env : withRecordedGateway(env, local));
+  const recorded = forStart ? { env, filled: [] } : withRecordedGateway(env, local);
+  const settings = readEnv(recorded.env);
   const configInstances = settings.configPath ? loadInstancesFile(settings.configPath) : [];
   const encryptionKeySource = resolveEncryptionKey(settings, local, forStart);
   const adminTokenSource = resolveAdminToken(settings, local, forStart);
-  return { settings, configInstances, local, encryptionKeySource, adminTokenSource };
+  return { settings, configInstances, local, encryptionKeySource, adminTokenSource, fromRecordedGateway: recorded.filled };
 }
 
-/** Records where the gateway `start` just started listens and keeps its data, for the other commands (best effort: a read-only folder only loses the hint). */
+/**
+ * Records where the gateway `start` just started listens and keeps its data, for the other commands. Only a
+ * single-process gateway (`SNOWGATE_ROLE=all`) records itself: the processes of a split deployment (and the
+ * benchmarks' gateways) share their settings through the environment. Best effort: a read-only folder only
+ * loses the hint.
+ */
 export function recordGateway(local: LocalState, gateway: RecordedGateway): boolean {
   try {
     local.writeJson(LOCAL_FILES.gateway, gateway);

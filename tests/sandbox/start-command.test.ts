@@ -77,6 +77,13 @@ describe('snowgate start', () => {
     }
   });
 
+  it('when a process of a split deployment starts (SNOWGATE_ROLE=api), then it runs no sandbox and records no gateway for the other commands', async () => {
+    const started = await start({ SNOWGATE_ROLE: 'api', SNOWGATE_ADMIN_TOKEN: OPERATOR_TOKEN });
+    expect(started.decision.on).toBe(false);
+    expect(started.sandbox).toBeUndefined();
+    expect(fs.existsSync(path.join(cwd, '.snowgate', 'gateway.json'))).toBe(false);
+  });
+
   it('when the sandbox restarts, then it keeps its identity (0600 files in .snowgate/), never prints an operator\'s token, and drops the previous run whole', async () => {
     const first = await start();
     const sandbox = first.sandbox!;
