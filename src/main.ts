@@ -27,6 +27,11 @@ export interface SnowgateOptions {
   logger?: Logger;
   /** Extra routers to mount (the sandbox's), given the running parts. */
   routers?: (parts: SnowgateParts) => Router[];
+  /**
+   * The shutdown to register on, when the caller started things before the gateway (a private Redis, the
+   * sandbox's simulator): closing in reverse order then stops the gateway's workers before what they use.
+   */
+  shutdown?: Shutdown;
 }
 
 /** What the running gateway is made of, for the roles, the CLI, the sandbox and tests. */
@@ -65,7 +70,7 @@ export interface RunningSnowgate extends SnowgateParts {
 export async function startSnowgate(options: SnowgateOptions): Promise<RunningSnowgate> {
   const { settings } = options;
   const logger = options.logger ?? createLogger(settings.logLevel);
-  const shutdown = new Shutdown(logger);
+  const shutdown = options.shutdown ?? new Shutdown(logger);
   const target = { url: settings.redisUrl, cluster: settings.redisCluster };
   const producer = connectRedis(target, 'producer');
   producer.on('error', (err) => logger.debug('redis producer connection error', { err: err.message }));

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { safeEqual } from '../http/admin-auth';
 import { AppError } from '../lib/errors';
+import { secretFingerprint } from '../lib/secret-fingerprint';
 import type { Instance } from '../instances/instance';
 
 /** The request headers the verifier reads (lower-case names, as Node gives them). */
@@ -16,12 +17,21 @@ export const TOLERANCE_SECONDS = 300;
 
 const invalid = (message: string) => new AppError('invalid_signature', message, 401);
 
+/** Which secrets an instance signs with, by fingerprint: what a sender needs to find its mistake, and nothing that helps forge. */
+function expectedSecrets(instance: Instance): string {
+  const [current, ...older] = instance.webhook.secrets.map(secretFingerprint);
+  const also = older.length ? ` (also accepted during the rotation: ${older.join(', ')})` : '';
+  return `this instance expects signatures made with the secret whose fingerprint is ${current}${also}`;
+}
+
 /**
  * Authenticates a webhook on its raw bytes, as Standard Webhooks specifies: `webhook-signature` carries
  * space-separated `v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">` entries (several during a secret
  * rotation), the key is the base64 part of `whsec_…`, the timestamp must be within ±300 s, and the compare
  * is constant-time. Each of the instance's secrets is tried (current first, then those kept during a
- * rotation); or the instance's bearer token where one is configured.
+ * rotation); or the instance's bearer token where one is configured. A signature that matches none says
+ * which secrets were expected by their fingerprints (never the secrets), so a sender can tell a wrong
+ * secret from a wrong signing method.
  *
  * The HMAC is node:crypto's: the `standardwebhooks` package computes the same signature in JavaScript,
  * ~6× slower on this, the hot path (41 µs against 7 µs per 1.5 KB body, measured). The package still signs
@@ -57,7 +67,7 @@ export class SignatureVerifier {
       const expected = Buffer.from(crypto.createHmac('sha256', key).update(`${id}.${timestamp}.`).update(rawBody).digest('base64'));
       if (given.some((g) => g.length === expected.length && crypto.timingSafeEqual(g, expected))) return;
     }
-    throw invalid('No matching signature found');
+    throw invalid(`No matching signature found: ${expectedSecrets(instance)} (a fingerprint: printf %s 'whsec_…' | sha256sum | cut -c1-8)`);
   }
 
   private keysFor(instance: Instance): Buffer[] {

@@ -1,7 +1,10 @@
 import crypto from 'node:crypto';
 import type { InstanceDefinition } from '../instances/instance';
 
-/** Secrets of the sandbox, fresh at every start unless given. */
+/** The id of the demo instance the sandbox adds. */
+export const SANDBOX_INSTANCE_ID = 'sandbox';
+
+/** The sandbox's secrets: made once and kept in `.snowgate/sandbox.json`, so printed curl lines stay valid across restarts. */
 export interface SandboxSecrets {
   webhookSecret: string;
   webhookBearerToken: string;
@@ -19,7 +22,7 @@ export function newSandboxSecrets(): SandboxSecrets {
  */
 export function sandboxInstanceDefinition(simulatorUrl: string, gatewayUrl: string, secrets: SandboxSecrets): InstanceDefinition {
   return {
-    id: 'sandbox',
+    id: SANDBOX_INSTANCE_ID,
     name: 'sandbox',
     tags: ['sandbox'],
     configuration: {
