@@ -2,7 +2,8 @@ import type { Instance, PollerResource } from '../instances/instance';
 import type { ListOptions } from '../servicenow/table-query';
 import { GLIDE_DATE_FORMAT, normalizeTimeZone } from './date-format';
 import { defaultPollerResources } from './default-resources';
-import { expandPlaceholders, hasPlaceholder, parseResourceUrl, placeholdersHaveSeconds } from './url-template';
+import { parseResourceUrl } from './resource-url';
+import { expandPlaceholders, hasPlaceholder, placeholdersHaveSeconds } from './url-template';
 
 /** What a polled row stands for: a record that changes, an immutable entry, or a deletion (sys_audit_delete). */
 export type PollKind = 'record' | 'immutable' | 'audit-delete';
