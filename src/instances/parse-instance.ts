@@ -1,7 +1,6 @@
 import { AppError } from '../lib/errors';
 import { compileSchema } from '../lib/schemas';
 import { checkPollerResources } from '../poller/poller-check';
-import { pollerResourcesOf } from '../poller/poll-spec';
 import { SERVICENOW_ELEMENTS } from './cloud-elements-keys';
 import {
   CORE_TABLES, type AuthenticationType, type Instance, type InstanceDefinition, type InstanceWarning, type NotificationFormat, type PollerResource,
@@ -107,7 +106,7 @@ export function parseInstance(definition: unknown): Instance {
   const resources = Object.freeze({ ...(get<Record<string, PollerResource>>('event.poller.configuration') ?? {}) });
   const capabilities = Object.freeze(get<string[]>('capabilities') ?? ['helpdesk']);
   const poller = Object.freeze({ refreshIntervalMs: minutesToMs(get('event.poller.refresh_interval'), element ? 15 : 5), resources });
-  warnings.push(...checkPollerResources(pollerResourcesOf({ poller, element: element?.key, capabilities, pullRecordBy }), pullRecordBy));
+  warnings.push(...checkPollerResources(resources, pullRecordBy)); // the defaults are known to translate
   const { providerData: _code, ...stored } = raw;
 
   return Object.freeze({
