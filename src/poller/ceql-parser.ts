@@ -58,21 +58,21 @@ class Parser {
   }
 
   private or(depth: number): CeqlExpr {
-    const items = [this.and(depth)];
-    while (keyword(this.peek(), 'OR')) {
-      this.i++;
-      items.push(this.and(depth));
-    }
-    return items.length === 1 ? items[0] : { kind: 'or', items };
+    return this.joined('or', () => this.and(depth));
   }
 
   private and(depth: number): CeqlExpr {
-    const items = [this.unary(depth)];
-    while (keyword(this.peek(), 'AND')) {
+    return this.joined('and', () => this.unary(depth));
+  }
+
+  /** `operand (KIND operand)*`, one item when there is no KIND. */
+  private joined(kind: 'and' | 'or', operand: () => CeqlExpr): CeqlExpr {
+    const items = [operand()];
+    while (keyword(this.peek(), kind.toUpperCase())) {
       this.i++;
-      items.push(this.unary(depth));
+      items.push(operand());
     }
-    return items.length === 1 ? items[0] : { kind: 'and', items };
+    return items.length === 1 ? items[0] : { kind, items };
   }
 
   private unary(depth: number): CeqlExpr {

@@ -4,6 +4,18 @@
  * `servicenow-oauth-events`), with only the <PLACEHOLDERS> filled in.
  */
 
+/** The poller resource both events pages print. */
+const DOCS_ACCOUNTS_RESOURCE = {
+  url: "/hubs/helpdesk/accounts?where=sys_updated_on>'${gmtDate:yyyy-MM-dd'T'HH:mm:ss}'",
+  idField: 'sys_id',
+  datesConfiguration: {
+    updatedDateField: 'sys_updated_on',
+    updatedDateFormat: 'yyyy-MM-dd HH:mm:ss',
+    createdDateField: 'sys_created_on',
+    createdDateFormat: 'yyyy-MM-dd HH:mm:ss',
+  },
+};
+
 /** `servicenow` (basic) with polling, from events.md — `providerData` included, as that page shows it. */
 export function basicPollingBody(fill: { subdomain: string; callbackUrl: string; code?: string }): Record<string, unknown> {
   return {
@@ -16,18 +28,7 @@ export function basicPollingBody(fill: { subdomain: string; callbackUrl: string;
       'event.notification.enabled': true,
       'event.notification.callback.url': fill.callbackUrl,
       'event.poller.refresh_interval': '15',
-      'event.poller.configuration': {
-        accounts: {
-          url: "/hubs/helpdesk/accounts?where=sys_updated_on>'${gmtDate:yyyy-MM-dd'T'HH:mm:ss}'",
-          idField: 'sys_id',
-          datesConfiguration: {
-            updatedDateField: 'sys_updated_on',
-            updatedDateFormat: 'yyyy-MM-dd HH:mm:ss',
-            createdDateField: 'sys_created_on',
-            createdDateFormat: 'yyyy-MM-dd HH:mm:ss',
-          },
-        },
-      },
+      'event.poller.configuration': { accounts: DOCS_ACCOUNTS_RESOURCE },
     },
     tags: ['migrated'],
     name: 'CE_Polling',
@@ -47,18 +48,7 @@ export function oauthPollingBody(fill: { subdomain: string; clientId: string; cl
       'event.notification.enabled': true,
       'event.notification.callback.url': '',
       'event.poller.refresh_interval': '15',
-      'event.poller.configuration': {
-        accounts: {
-          url: "/hubs/helpdesk/accounts?where=sys_updated_on>'${gmtDate:yyyy-MM-dd'T'HH:mm:ss}'",
-          idField: 'sys_id',
-          datesConfiguration: {
-            updatedDateField: 'sys_updated_on',
-            updatedDateFormat: 'yyyy-MM-dd HH:mm:ss',
-            createdDateField: 'sys_created_on',
-            createdDateFormat: 'yyyy-MM-dd HH:mm:ss',
-          },
-        },
-      },
+      'event.poller.configuration': { accounts: DOCS_ACCOUNTS_RESOURCE },
     },
     tags: ['Docs'],
     name: 'API Instance',
