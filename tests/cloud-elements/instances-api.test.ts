@@ -95,6 +95,12 @@ describe('POST /instances with Cloud Elements bodies', () => {
       details: [{ path: '/configuration/webhook.secrets', message: 'unknown key "webhook.secrets"; did you mean "webhook.secret"?' }],
     });
     expect(await gw.snowgate.producer.hexists(gw.store.hashKey, 'typo')).toBe(0);
+
+    const patched = await request(gw.url).patch('/instances/ce-polling').set(auth).send({ configuration: { 'event.notifcation.enabled': false } }).expect(400);
+    expect(patched.body.error.details).toEqual([{ path: '/configuration/event.notifcation.enabled', message: 'unknown key "event.notifcation.enabled"; did you mean "event.notification.enabled"?' }]);
+    const misplaced = await request(gw.url).patch('/instances/ce-polling').set(auth).send({ configuraton: {} }).expect(400);
+    expect(misplaced.body.error.details).toEqual([{ path: '/configuraton', message: 'unknown key "configuraton"; did you mean "configuration"?' }]);
+    expect((await request(gw.url).get('/instances/ce-polling').set(auth).expect(200)).body.configuration['event.notification.enabled']).toBe(true);
   });
 
   it('when an 85 KB poller URL is posted, then it is refused at once and the gateway keeps answering', async () => {
