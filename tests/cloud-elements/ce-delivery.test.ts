@@ -13,13 +13,14 @@ const CASES = 'sn_customerservice_case';
 const GMT_ISO = "${gmtDate:yyyy-MM-dd'T'HH:mm:ss}";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function patchUser(sim: Simulator, sysId: string, fields: Record<string, string>): Promise<void> {
-  const res = await fetch(`${sim.url}/api/now/table/sys_user/${sysId}`, {
+/** Changes a record through the simulator's Table API, as a ServiceNow user would. */
+async function patchRecord(sim: Simulator, table: string, sysId: string, fields: Record<string, string>): Promise<void> {
+  const res = await fetch(`${sim.url}/api/now/table/${table}/${sysId}`, {
     method: 'PATCH',
     headers: { 'content-type': 'application/json', accept: 'application/json', authorization: SIM_ADMIN_AUTH },
     body: JSON.stringify(fields),
   });
-  if (res.status !== 200) throw new Error(`PATCH sys_user answered ${res.status}`);
+  if (res.status !== 200) throw new Error(`PATCH ${table} answered ${res.status}`);
 }
 
 describe('Cloud Elements consumers move over unchanged', () => {
@@ -57,7 +58,9 @@ describe('Cloud Elements consumers move over unchanged', () => {
         'event.poller.refresh_interval': '0.05',
         'event.poller.configuration': JSON.stringify({
           cases: { url: `/hubs/helpdesk/${CASES}?where=sys_updated_on>'${GMT_ISO}' and priority in ('1','2')`, idField: 'number' },
+          incidents: { url: `/hubs/helpdesk/incidents?where=sys_updated_on>'${GMT_ISO}' AND (impact = '1' OR short_description LIKE '%urgent%')`, idField: 'number' },
           contacts: { url: `/hubs/helpdesk/contacts?where=sys_updated_on>'${GMT_ISO}'`, idField: 'sys_id' },
+          accounts: { url: `/hubs/helpdesk/accounts?where=sys_updated_on>'${GMT_ISO}'`, idField: 'sys_id' },
         }),
       },
     };
@@ -69,15 +72,20 @@ describe('Cloud Elements consumers move over unchanged', () => {
     await patchCase(sim.url, low.sys_id, { priority: '4', short_description: 'not urgent' });
     const created = sim.store.insert(CASES, { short_description: 'new and urgent', priority: '1' });
     const user = sim.store.list('sys_user')[0];
-    await patchUser(sim, user.sys_id, { title: 'Migrated' });
+    await patchRecord(sim, 'sys_user', user.sys_id, { title: 'Migrated' });
+    const [incident, routine] = sim.store.list('incident').filter((i) => ['1', '2', '3'].includes(i.state));
+    await patchRecord(sim, 'incident', incident.sys_id, { short_description: 'urgent: the printer is on fire', impact: '3', urgency: '3' });
+    await patchRecord(sim, 'incident', routine.sys_id, { short_description: 'routine check', impact: '3', urgency: '3' });
+    const company = sim.store.list('core_company')[0];
+    await patchRecord(sim, 'core_company', company.sys_id, { phone: '+1 555 0100' });
 
-    await consumer.waitFor(5, 30_000);
+    await consumer.waitFor(7, 30_000);
     await sleep(7000); // two more polls: nothing else may arrive
     expect(consumer.refused).toBe(0);
-    expect(consumer.notifications).toHaveLength(5);
+    expect(consumer.notifications).toHaveLength(7);
 
     const byObject = new Map(consumer.notifications.map((n) => [String((n.body.message.raw[n.body.message.raw.objectType] as Array<{ sys_id: string }>)[0].sys_id), n]));
-    expect(new Set(byObject.keys())).toEqual(new Set([a.sys_id, b.sys_id, c.sys_id, created.sys_id, user.sys_id]));
+    expect(new Set(byObject.keys())).toEqual(new Set([a.sys_id, b.sys_id, c.sys_id, created.sys_id, user.sys_id, incident.sys_id, company.sys_id]));
     for (const n of consumer.notifications) {
       const { message } = n.body;
       const [event] = message.events;
@@ -91,6 +99,8 @@ describe('Cloud Elements consumers move over unchanged', () => {
     expect(eventOf(a.sys_id)).toMatchObject({ eventType: 'UPDATED', objectType: 'cases', objectId: a.number });
     expect(eventOf(created.sys_id)).toMatchObject({ eventType: 'CREATED', objectType: 'cases', objectId: created.number });
     expect(eventOf(user.sys_id)).toMatchObject({ eventType: 'UPDATED', objectType: 'contacts', objectId: user.sys_id });
+    expect(eventOf(incident.sys_id)).toMatchObject({ eventType: 'UPDATED', objectType: 'incidents', objectId: incident.number });
+    expect(eventOf(company.sys_id)).toMatchObject({ eventType: 'UPDATED', objectType: 'accounts', objectId: company.sys_id });
     expect(byObject.get(a.sys_id)!.body.action).toBe('update');
     expect(byObject.get(created.sys_id)!.body.action).toBe('create');
   });
