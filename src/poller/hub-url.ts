@@ -1,3 +1,4 @@
+import { decodeOrKeep } from '../lib/decode-uri';
 import { AppError } from '../lib/errors';
 import { ceqlToEncodedQuery } from './ceql-query';
 import { HELPDESK_HUB, HUB_RESOURCE_COLUMNS, HUB_RESOURCE_TABLES } from './hub-resources';
@@ -37,12 +38,7 @@ function splitQuery(query: string): string[] {
 
 /** Poller URLs are usually written unencoded; a value with no CEQL punctuation but `%xx` escapes was encoded. */
 function decodeValue(value: string): string {
-  if (/['\s<>=`]/.test(value) || !/%[0-9A-Fa-f]{2}/.test(value)) return value;
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
+  return /['\s<>=`]/.test(value) || !/%[0-9A-Fa-f]{2}/.test(value) ? value : decodeOrKeep(value);
 }
 
 function fieldList(text: string, name: string): string[] {

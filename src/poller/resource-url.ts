@@ -1,3 +1,4 @@
+import { decodeOrKeep } from '../lib/decode-uri';
 import { AppError } from '../lib/errors';
 import { parseHubUrl, type HubUrl } from './hub-url';
 
@@ -7,15 +8,6 @@ export interface ParsedResourceUrl {
   params: Array<[string, string]>;
   /** Set when the URL was a Cloud Elements hub URL: what it was translated from. */
   hub?: HubUrl;
-}
-
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    // A raw `%` (e.g. `LIKE50%`) is not an escape: keep the text as written.
-    return text;
-  }
 }
 
 /**
@@ -41,7 +33,7 @@ export function parseResourceUrl(url: string): ParsedResourceUrl {
   for (const part of query.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
-    params.push(eq < 0 ? [decode(part), ''] : [decode(part.slice(0, eq)), decode(part.slice(eq + 1))]);
+    params.push(eq < 0 ? [decodeOrKeep(part), ''] : [decodeOrKeep(part.slice(0, eq)), decodeOrKeep(part.slice(eq + 1))]);
   }
   return { table: m[1], params };
 }
