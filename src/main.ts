@@ -80,6 +80,9 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
   shutdown.add('redis commands', () => closeRedis(commands));
 
   const registry = new InstanceRegistry(options.instances);
+  for (const instance of options.instances) {
+    for (const w of instance.warnings) logger.warn('instance configuration warning', { instanceId: instance.id, path: w.path, warning: w.message });
+  }
   const store = new InstanceStore({ redis: producer, target, prefix: settings.queuePrefix, encryptionKey: settings.encryptionKey, configInstances: options.instances, logger });
   const sync = await store.startSync(registry);
   shutdown.add('instance sync', () => sync.close());

@@ -8,7 +8,7 @@ import { isMutableTable } from '../enrichment/change-enricher';
 /** The data of a snowgate CloudEvent: the enriched record, a JSON object. */
 export type EventData = Record<string, unknown>;
 
-/** A normalized snowgate event. Extensions: `snowgateinstance` (instance id), `snowgatesource` (webhook | poll | backfill). */
+/** A normalized snowgate event. Extensions: `snowgateinstance` (instance id), `snowgatesource` (webhook | poll | backfill), `snowgatereceivedat` (when snowgate got the change). */
 export type SnowgateEvent = CloudEvent<EventData>;
 
 /**
@@ -29,6 +29,7 @@ export function toCloudEvent(change: ChangeJob, instance: Instance, data: object
     data: data as EventData,
     snowgateinstance: instance.id,
     snowgatesource: change.source,
+    snowgatereceivedat: new Date(change.receivedAt).toISOString(),
     // CloudEvents "sequence" extension: the change's place among its record's changes (zero-padded so it sorts as text)
     ...(isMutableTable(change.table) ? { sequence: sequenceOf(change) } : {}),
   });

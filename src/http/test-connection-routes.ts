@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { InstanceRegistry } from '../instances/instance-registry';
 import { AppError } from '../lib/errors';
 import type { OnCall } from '../servicenow/request-executor';
+import { subscriberState } from '../events/subscriber-config';
 import { testConnection, type ConnectionTestResult } from '../servicenow/test-connection';
 import type { TokenManager } from '../servicenow/token-manager';
 import { requireAdmin } from './admin-auth';
@@ -33,7 +34,8 @@ function withAuthorizeLink(result: ConnectionTestResult, id: string, publicUrl: 
 /**
  * `POST /instances/:id/test-connection` (admin) → 200 `{"ok": true, "latencyMs", ...}` or
  * 200 `{"ok": false, "reason", "message", ...}`, plus `authorizeUrl` when an operator must (re)authorize an
- * `oauth2` instance in a browser. Only an unknown instance is an error (404).
+ * `oauth2` instance in a browser; each with `subscriber` (`ok`, `not_configured`, `off`): `ok` is about
+ * ServiceNow, `subscriber` about where events go. Only an unknown instance is an error (404).
  */
 export function createTestConnectionRoutes(deps: TestConnectionRoutesDeps): Router {
   const router = Router();
@@ -41,7 +43,7 @@ export function createTestConnectionRoutes(deps: TestConnectionRoutesDeps): Rout
     const instance = deps.registry.get(String(req.params.id));
     if (!instance) throw new AppError('unknown_instance', `No instance ${String(req.params.id)}`, 404);
     const result = await testConnection(instance, { tokens: deps.tokens, onCall: deps.onCall, timeoutMs: deps.timeoutMs });
-    res.json(withAuthorizeLink(result, instance.id, deps.publicUrl));
+    res.json({ ...withAuthorizeLink(result, instance.id, deps.publicUrl), subscriber: subscriberState(instance) });
   });
   return router;
 }

@@ -1,7 +1,8 @@
 import { AppError } from '../lib/errors';
 import type { InstanceDefinition } from './instance';
+import { didYouMean } from './known-keys';
 
-const PATCH_KEYS = new Set(['id', 'name', 'tags', 'configuration']);
+const PATCH_KEYS = ['id', 'name', 'tags', 'configuration'];
 
 function invalid(path: string, message: string): AppError {
   return new AppError('invalid_instance', 'The instance patch is not valid', 400, { details: [{ path, message }] });
@@ -18,7 +19,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 export function applyInstancePatch(current: InstanceDefinition, id: string, patch: unknown): InstanceDefinition {
   if (!isObject(patch)) throw invalid('/', 'must be a JSON object');
-  for (const key of Object.keys(patch)) if (!PATCH_KEYS.has(key)) throw invalid(`/${key}`, 'must NOT have additional properties');
+  for (const key of Object.keys(patch)) {
+    if (PATCH_KEYS.includes(key)) continue;
+    const guess = didYouMean(key, PATCH_KEYS);
+    throw invalid(`/${key}`, guess ? `unknown key "${key}"; did you mean "${guess}"?` : 'must NOT have additional properties');
+  }
   if (patch.id !== undefined && patch.id !== id) throw invalid('/id', 'an instance id cannot be changed');
   if (patch.configuration !== undefined && !isObject(patch.configuration)) throw invalid('/configuration', 'must be object');
   const configuration: Record<string, unknown> = { ...current.configuration };

@@ -13,9 +13,9 @@ interface StoredRecord {
 
 /** Serializes an instance for Redis with its secret values encrypted under `key`. */
 export function encodeInstance(key: Buffer, instance: Instance): string {
-  const { id, name, tags, configuration } = instance.definition;
+  const { configuration, ...rest } = instance.definition;
   const sealed = sealSecrets(key, configuration);
-  const definition: InstanceDefinition = { id: id ?? instance.id, name, ...(tags ? { tags } : {}), configuration: sealed.configuration };
+  const definition: InstanceDefinition = { ...rest, id: instance.id, configuration: sealed.configuration };
   const record: StoredRecord = { v: 1, definition, ...(sealed.secrets ? { secrets: sealed.secrets } : {}), updatedAt: Date.now() };
   return JSON.stringify(record);
 }

@@ -44,7 +44,7 @@ function adminRouters(parts: SnowgateParts): Router[] {
   const { settings, registry, tokens, store, logger, opsQueues, deliveries, metrics } = parts;
   const common = { registry, adminToken: settings.adminToken, publicUrl: settings.publicUrl };
   return [
-    createInstanceRoutes({ ...common, store, logger }),
+    createInstanceRoutes({ ...common, store, logger, tokens }),
     createOAuthRoutes({ ...common, tokens }),
     createTestConnectionRoutes({ ...common, tokens }),
     createBusinessRulesRoutes(common),

@@ -102,9 +102,10 @@ export function createIngestWorker(deps: IngestWorkerDeps): Worker<ChangeJob> {
       const change = job.data;
       const instance = deps.registry.get(change.instanceId);
       if (!instance) throw new UnrecoverableError(`unknown_instance: ${change.instanceId} no longer exists`);
-      if (!instance.events.enabled || !instance.events.callbackUrl) {
+      // notifications off is the operator's choice; on without a subscriber, the event is dead-lettered `no_subscriber` (kept for replay)
+      if (!instance.events.enabled) {
         deps.onDone?.(job, 'skipped', seconds());
-        return { skipped: 'no_subscriber' };
+        return { skipped: 'notifications_disabled' };
       }
       const at = { stage: 'start' }; // where an attempt that outlives its deadline was stuck, for the log
       try {
