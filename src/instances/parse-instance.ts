@@ -1,5 +1,6 @@
 import { AppError } from '../lib/errors';
 import { compileSchema } from '../lib/schemas';
+import { parseActions } from './parse-actions';
 import { CORE_TABLES, type AuthenticationType, type Instance, type InstanceDefinition, type PollerResource } from './instance';
 
 const validateDefinition = compileSchema<InstanceDefinition>('instance.schema.json');
@@ -68,7 +69,10 @@ export function parseInstance(definition: unknown): Instance {
       callbackUrl: get<string>('event.notification.callback.url'),
       signatureKey: get<string>('event.notification.signature.key'),
       allowPrivateTargets: get<boolean>('event.notification.allow_private_targets') ?? false,
+      skipOwnWrites: get<boolean>('event.notification.skip_own_writes') ?? false,
     }),
+    writes: Object.freeze({ bearerToken: get<string>('writes.bearer_token'), maxConcurrency: get<number>('writes.max_concurrency') ?? 10 }),
+    actions: parseActions(def.actions),
     vendor: Object.freeze({ webhooks: vendorType.includes('webhooks'), polling: vendorType.includes('polling') }),
     poller: Object.freeze({
       refreshIntervalMs: minutesToMs(get('event.poller.refresh_interval'), 5),
