@@ -63,7 +63,7 @@ export class WebhookIntake {
     } catch {
       throw new AppError('invalid_json', 'The request body is not valid UTF-8', 400);
     }
-    this.deps.verifier.verify(instance, text, headers);
+    this.deps.verifier.verify(instance.webhook, text, headers);
     let body: unknown;
     try {
       body = JSON.parse(text);
