@@ -86,6 +86,7 @@ export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void 
     logger,
     concurrency: settings.workerConcurrency,
     lockDurationMs: settings.jobLockMs,
+    schedule: { baseDelayMs: settings.deliveryBackoffMs },
   });
   shutdown.add('write worker', () => writeWorker.close());
   logger.info('workers started', { queues: ['intake', 'ingest', 'deliver', 'write'], concurrency: settings.workerConcurrency });

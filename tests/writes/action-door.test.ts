@@ -13,7 +13,7 @@ const ADMIN = { authorization: 'Bearer test-admin-token-0123456789' };
 
 const accessLog = {
   table: 'incident',
-  operation: 'insert',
+  operation: 'insert' as const,
   body: APONO_TEMPLATE,
   triggers: { field: 'event_type', in: ['RequestCreated', 'RequestApproved', 'RequestGranted', 'RequestExpired', 'Manual'] },
   filter: [{ field: 'data.requester.email', not_equals: 'robot@example.com' }],
