@@ -27,6 +27,8 @@ export interface WriteSlotsOptions {
  * worker that dies holding one frees it when the lease lapses.
  */
 export class WriteSlots {
+  /** Local permits per instance: this process never asks Redis for more slots than the cap (waiters queue in memory). */
+  private readonly local = new Map<string, { held: number; waiting: Array<() => void> }>();
   private readonly acquireScript: RedisScript;
   private readonly leaseMs: number;
   private readonly maxWaitMs: number;
@@ -49,18 +51,60 @@ export class WriteSlots {
     return taken === 1 ? token : undefined;
   }
 
-  /** Waits (polling, 5 → 100 ms apart) for a slot; undefined when none came free within `maxWaitMs`. */
+  /**
+   * Waits for a slot: first one of this process's `cap` local permits (in memory), then a lease in Redis
+   * (polled 5 → 100 ms apart while other processes hold the rest); undefined when none came free within
+   * `maxWaitMs`.
+   */
   async take(instanceId: string, cap: number): Promise<string | undefined> {
     const deadline = Date.now() + this.maxWaitMs;
-    for (let wait = 5; ; wait = Math.min(100, wait * 2)) {
-      const token = await this.tryTake(instanceId, cap);
-      if (token || Date.now() + wait > deadline) return token;
-      await sleep(wait + Math.floor(Math.random() * wait));
+    if (!(await this.permit(instanceId, cap, this.maxWaitMs))) return undefined;
+    try {
+      for (let wait = 5; ; wait = Math.min(100, wait * 2)) {
+        const token = await this.tryTake(instanceId, cap);
+        if (token) return token;
+        if (Date.now() + wait > deadline) break;
+        await sleep(wait + Math.floor(Math.random() * wait));
+      }
+    } catch (err) {
+      this.unpermit(instanceId);
+      throw err;
     }
+    this.unpermit(instanceId);
+    return undefined;
   }
 
   async release(instanceId: string, token: string): Promise<void> {
+    this.unpermit(instanceId);
     await this.redis.zrem(this.key(instanceId), token);
+  }
+
+  private permit(instanceId: string, cap: number, waitMs: number): Promise<boolean> {
+    const gate = this.local.get(instanceId) ?? { held: 0, waiting: [] };
+    this.local.set(instanceId, gate);
+    if (gate.held < cap) {
+      gate.held += 1;
+      return Promise.resolve(true);
+    }
+    return new Promise((resolve) => {
+      const grant = () => {
+        clearTimeout(timer);
+        gate.held += 1;
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        gate.waiting.splice(gate.waiting.indexOf(grant), 1);
+        resolve(false);
+      }, waitMs);
+      gate.waiting.push(grant);
+    });
+  }
+
+  private unpermit(instanceId: string): void {
+    const gate = this.local.get(instanceId);
+    if (!gate) return;
+    gate.held -= 1;
+    gate.waiting.shift()?.();
   }
 
   /** Slots held now (expired leases included until the next take). */
