@@ -1,5 +1,4 @@
 import { SEED_IDS } from '../../src/simulator';
-import { applyKnobs } from '../../src/simulator/simulator-knobs';
 import { clientSysId } from '../../src/queues/write-job';
 import type { WriteView } from '../../src/writes/write-ledger';
 import { startTestPipeline, type TestPipeline } from '../helpers/test-pipeline';
@@ -73,16 +72,13 @@ describe('writes into ServiceNow, end to end', () => {
   });
 
   it('when ServiceNow commits the first insert but its answer is lost, then the retry finds it: still one incident', async () => {
-    applyKnobs(p.sim.knobs, { dropResponseAfterCommit: 1 });
-    try {
-      const accepted = await postEvent(p, aponoEvent('req-102'));
-      const write = await writeSettled(p, accepted.body.id);
-      expect(write.status).toBe('succeeded');
-      expect(write.attempts.map((a) => a.outcome)).toEqual(['retryable', 'found']);
-      expect(incidentsFor(p, 'req-102')).toHaveLength(1);
-    } finally {
-      applyKnobs(p.sim.knobs, { dropResponseAfterCommit: 0 });
-    }
+    p.sim.knobs.dropNextWriteResponses = 1; // ServiceNow commits, then the socket is destroyed without an answer
+    const accepted = await postEvent(p, aponoEvent('req-102'));
+    const write = await writeSettled(p, accepted.body.id);
+    expect(p.sim.knobs.dropNextWriteResponses).toBe(0);
+    expect(write.status).toBe('succeeded');
+    expect(write.attempts.map((a) => a.outcome)).toEqual(['retryable', 'found']);
+    expect(incidentsFor(p, 'req-102')).toHaveLength(1);
   });
 
   it('when ServiceNow answers 429 with Retry-After, then the write waits it out and creates the record once', async () => {
@@ -131,23 +127,39 @@ describe('writes into ServiceNow, end to end', () => {
   });
 });
 
-describe('with event.notification.skip_own_writes', () => {
+describe('with event.notification.skip_own_writes and writes.max_concurrency 2', () => {
   let p: TestPipeline;
   beforeAll(async () => {
-    p = await startTestPipeline({ configuration: { 'event.notification.skip_own_writes': true }, env: FAST });
+    p = await startTestPipeline({ configuration: { 'event.notification.skip_own_writes': true, 'writes.max_concurrency': 2 }, env: FAST });
   });
   afterAll(() => p.close());
+
+  it('when many writes come at once, then ServiceNow never sees more than 2 in flight (its semaphore would answer 429)', async () => {
+    Object.assign(p.sim.knobs, { latencyMs: 50, writeConcurrencyLimit: 2, writeQueueSize: 0 });
+    try {
+      const ids = await Promise.all(Array.from({ length: 12 }, async (_, i) => (await api(p, 'POST', '/instances/acme/writes', { table: 'kb_knowledge', operation: 'insert', fields: { short_description: `capped ${i}` } })).body.id as string));
+      const views = await Promise.all(ids.map((id) => writeSettled(p, id)));
+      expect(views.map((v) => v.status)).toEqual(ids.map(() => 'succeeded'));
+      expect(views.flatMap((v) => v.attempts).filter((a) => a.status === 429)).toEqual([]);
+      expect(p.sim.store.list('kb_knowledge').filter((r) => String(r.short_description).startsWith('capped '))).toHaveLength(12);
+    } finally {
+      Object.assign(p.sim.knobs, { latencyMs: 0, writeConcurrencyLimit: null, writeQueueSize: 50 });
+    }
+  });
 
   it('when a comment is written back, then its events are suppressed, while a person\'s comment after it is delivered', async () => {
     const caseId = SEED_IDS.case(4);
     const accepted = await api(p, 'POST', '/instances/acme/writes', { table: 'sn_customerservice_case', operation: 'update', sys_id: caseId, fields: { work_notes: 'Synced from the helpdesk' } });
-    expect((await writeSettled(p, accepted.body.id)).status).toBe('succeeded');
+    const written = await writeSettled(p, accepted.body.id);
+    expect(written.status).toBe('succeeded');
     expect(p.sim.store.list('sys_journal_field').some((r) => r.element_id === caseId && r.value === 'Synced from the helpdesk')).toBe(true);
     await p.sim.webhooksIdle();
     p.sim.store.update('sn_customerservice_case', caseId, { comments: 'A person writes' }, { user: 'beth.anglin' });
     await p.subscriber.waitForMatch((d) => d.event?.type === 'com.servicenow.comment.created' && d.body.includes('A person writes'));
     await p.subscriber.waitForMatch((d) => d.event?.type === 'com.servicenow.case.updated' && d.event.subject === caseId);
-    expect(p.subscriber.events.filter((d) => d.body.includes('Synced from the helpdesk') || d.event?.snowgatewrite !== undefined)).toEqual([]);
+    const ownSequence = written.result!.sys_mod_count!.padStart(10, '0');
+    const own = p.subscriber.events.filter((d) => d.event?.type === 'com.servicenow.work_note.created' || d.event?.snowgatewrite !== undefined || (d.event?.subject === caseId && d.event?.sequence === ownSequence));
+    expect(own.map((d) => d.event?.type)).toEqual([]);
     // the journal row and the case update it made were taken up, and completed as skipped
     const skipped = (await p.gateway.queue.getJobs(['completed'])).filter((j) => (j.returnvalue as { skipped?: string })?.skipped === 'own_write');
     expect(skipped.map((j) => [j.data.table, (j.returnvalue as { writeId: string }).writeId]).sort()).toEqual([
