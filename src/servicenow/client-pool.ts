@@ -15,18 +15,18 @@ export class ClientPool {
   constructor(private readonly tokens: AuthorizationProvider, private readonly onCall?: (instance: Instance) => OnCall) {}
 
   for(instance: Instance): ServiceNowClient {
-    const known = this.clients.get(instance.id);
-    if (known && known.instance === instance) return known;
-    const client = new ServiceNowClient(instance, this.tokens, { onCall: this.onCall?.(instance) });
-    this.clients.set(instance.id, client);
-    return client;
+    return this.cached(this.clients, instance, () => new ServiceNowClient(instance, this.tokens, { onCall: this.onCall?.(instance) }));
   }
 
   writerFor(instance: Instance): TableWriter {
-    const known = this.writers.get(instance.id);
+    return this.cached(this.writers, instance, () => new TableWriter(instance, this.tokens, { onCall: this.onCall?.(instance) }));
+  }
+
+  private cached<T extends { instance: Instance }>(map: Map<string, T>, instance: Instance, build: () => T): T {
+    const known = map.get(instance.id);
     if (known && known.instance === instance) return known;
-    const writer = new TableWriter(instance, this.tokens, { onCall: this.onCall?.(instance) });
-    this.writers.set(instance.id, writer);
-    return writer;
+    const made = build();
+    map.set(instance.id, made);
+    return made;
   }
 }

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { SignatureVerifier, WebhookHeaders } from '../ingest/signature-verifier';
+import { utf8Text } from '../ingest/utf8-text';
 import type { RateLimiter } from '../ingest/rate-limiter';
 import type { Action } from '../instances/action';
 import type { Instance } from '../instances/instance';
@@ -19,7 +20,6 @@ export interface ActionIntakeDeps {
 /** What the action door answers: a queued (or earlier) write, or why nothing is written. */
 export type ActionOutcome = { status: 'queued' | 'duplicate'; id: string } | { status: 'filtered'; reason: string };
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * The accept path of an event posted to an action, free of HTTP — the webhook intake's mirror: which
@@ -48,21 +48,11 @@ export class ActionIntake {
 
   /** Spends one request of the instance's per-second budget for actions, or throws 429 with Retry-After. */
   admit(instance: Instance): void {
-    const decision = this.deps.rateLimiter.take(`${instance.id}\nactions`, instance.webhook.rateLimitPerSecond);
-    if (!decision.allowed) {
-      throw new AppError('rate_limited', `Instance "${instance.id}" is over ${instance.webhook.rateLimitPerSecond} action posts per second`, 429, {
-        headers: { 'Retry-After': String(decision.retryAfterSec) },
-      });
-    }
+    this.deps.rateLimiter.admit(`${instance.id}\nactions`, instance.webhook.rateLimitPerSecond, `Instance "${instance.id}"`, 'action posts');
   }
 
   async accept(instance: Instance, action: Action, rawBody: Buffer, headers: WebhookHeaders): Promise<ActionOutcome> {
-    let text: string;
-    try {
-      text = utf8.decode(rawBody);
-    } catch {
-      throw new AppError('invalid_json', 'The request body is not valid UTF-8', 400);
-    }
+    const text = utf8Text(rawBody);
     const how = this.deps.verifier.verify(action.auth, text, headers);
     let event: unknown;
     try {
