@@ -86,12 +86,12 @@ export function createWriteProcessor(deps: WriteProcessorDeps): (job: Job<WriteJ
       await deps.slots.release(instance.id, slot).catch(() => undefined);
     }
     const durationMs = Date.now() - started;
-    const report = { writeId: data.writeId, instanceId: data.instanceId, table: data.request.table };
+    const report = { writeId: data.writeId, instanceId: data.instanceId, table: data.request.table, origin: data.origin, request: data.request };
 
     if (done) {
       const record: WriteAttempt = { attempt, at, outcome: done.outcome, status: done.status, durationMs };
       const attempts = [...data.attempts, record];
-      safely(() => deps.hooks.onAttempt?.({ ...record, ...report }));
+      safely(() => deps.hooks.onAttempt?.({ ...record, ...report, result: done.result }));
       safely(() => deps.hooks.onSucceeded?.(data, done.result, Date.now() - data.acceptedAt));
       return { result: done.result, attempts };
     }

@@ -1,4 +1,4 @@
-import type { WriteAttempt, WriteJob, WriteResult } from '../queues/write-job';
+import type { WriteAttempt, WriteJob, WriteOrigin, WriteRequest, WriteResult } from '../queues/write-job';
 
 /** Why a write was given up. */
 export type WriteDeadLetterReason =
@@ -34,11 +34,16 @@ export interface WriteDeadLetter {
   deadLetteredAt: number;
 }
 
-/** One attempt, reported to {@link WriteHooks.onAttempt}. */
+/** One attempt, reported to {@link WriteHooks.onAttempt}: the request, ServiceNow's status, the latency, the error. */
 export interface WriteAttemptReport extends WriteAttempt {
   writeId: string;
   instanceId: string;
   table: string;
+  origin: WriteOrigin;
+  /** The write as accepted (its fields may hold customer data: a hook that keeps them must protect them). */
+  request: WriteRequest;
+  /** ServiceNow's answer, when the attempt went through. */
+  result?: WriteResult;
 }
 
 /**

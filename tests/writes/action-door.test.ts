@@ -189,3 +189,34 @@ describe('when Redis is down', () => {
     expect(await gw.snowgate.writeQueue.count()).toBe(0);
   });
 });
+
+describe('actions through the admin API', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({ instances: [] });
+  });
+  afterAll(() => gw.close());
+  const create = (body: unknown) => post(`${gw.url}/instances`, JSON.stringify(body), { ...ADMIN, 'content-type': 'application/json' });
+
+  it('when an instance is created with actions, then their secrets are encrypted at rest and redacted in every answer', async () => {
+    const created = await create({ ...webhookInstance('viaapi', webhookSecret), actions: { 'access-log': accessLog } });
+    expect(created.status).toBe(201);
+    const shown = await fetch(`${gw.url}/instances/viaapi`, { headers: ADMIN }).then((r) => r.json());
+    expect(shown.actions['access-log']).toMatchObject({ table: 'incident', auth: { bearer_token: '********', secret: '********' } });
+    const stored = await gw.snowgate.commands.hget(`${gw.settings.queuePrefix}:instances`, 'viaapi');
+    expect(stored).not.toContain(actionBearer);
+    expect(stored).not.toContain(actionSecret.slice(6));
+    // the stored action still works: the door accepts the bearer token it was created with
+    expect((await post(`${gw.url}/actions/viaapi/access-log`, aponoEvent('via-api'), bearer())).status).toBe(202);
+  });
+
+  it('when a PATCH brings a template that does not render to JSON, then 400 invalid_instance with its line and column, and the action is unchanged', async () => {
+    expect((await create({ ...webhookInstance('patched', webhookSecret), actions: { 'access-log': accessLog } })).status).toBe(201);
+    const res = await fetch(`${gw.url}/instances/patched`, { method: 'PATCH', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify({ actions: { 'access-log': { ...accessLog, body: '{\n  "short_description": "{{ data.id }}"\n  "cause": "x"\n}' } } }) });
+    const body = await res.json();
+    expect(res.status).toBe(400);
+    expect(body.error).toMatchObject({ code: 'invalid_instance', details: [{ path: '/actions/access-log/body', line: 3, column: 3 }] });
+    const shown = await fetch(`${gw.url}/instances/patched`, { headers: ADMIN }).then((r) => r.json());
+    expect(shown.actions['access-log'].body).toBe(APONO_TEMPLATE);
+  });
+});
