@@ -201,7 +201,7 @@ describe('actions through the admin API', () => {
   it('when an instance is created with actions, then their secrets are encrypted at rest and redacted in every answer', async () => {
     const created = await create({ ...webhookInstance('viaapi', webhookSecret), actions: { 'access-log': accessLog } });
     expect(created.status).toBe(201);
-    const shown = await fetch(`${gw.url}/instances/viaapi`, { headers: ADMIN }).then((r) => r.json());
+    const shown = (await fetch(`${gw.url}/instances/viaapi`, { headers: ADMIN }).then((r) => r.json())) as { actions: Record<string, unknown> };
     expect(shown.actions['access-log']).toMatchObject({ table: 'incident', auth: { bearer_token: '********', secret: '********' } });
     const stored = await gw.snowgate.commands.hget(`${gw.settings.queuePrefix}:instances`, 'viaapi');
     expect(stored).not.toContain(actionBearer);
@@ -213,10 +213,10 @@ describe('actions through the admin API', () => {
   it('when a PATCH brings a template that does not render to JSON, then 400 invalid_instance with its line and column, and the action is unchanged', async () => {
     expect((await create({ ...webhookInstance('patched', webhookSecret), actions: { 'access-log': accessLog } })).status).toBe(201);
     const res = await fetch(`${gw.url}/instances/patched`, { method: 'PATCH', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify({ actions: { 'access-log': { ...accessLog, body: '{\n  "short_description": "{{ data.id }}"\n  "cause": "x"\n}' } } }) });
-    const body = await res.json();
+    const body = (await res.json()) as { error: unknown };
     expect(res.status).toBe(400);
     expect(body.error).toMatchObject({ code: 'invalid_instance', details: [{ path: '/actions/access-log/body', line: 3, column: 3 }] });
-    const shown = await fetch(`${gw.url}/instances/patched`, { headers: ADMIN }).then((r) => r.json());
+    const shown = (await fetch(`${gw.url}/instances/patched`, { headers: ADMIN }).then((r) => r.json())) as { actions: Record<string, { body: string }> };
     expect(shown.actions['access-log'].body).toBe(APONO_TEMPLATE);
   });
 });
