@@ -34,7 +34,8 @@ export function generateWebhookSecret(): string {
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
-function jsonBody(limit: number): RequestHandler[] {
+/** A JSON body up to `limit` bytes (415 for another content type). */
+export function jsonBody(limit: number): RequestHandler[] {
   const requireJson: RequestHandler = (req, _res, next) => {
     if (!JSON_TYPE.test(req.headers['content-type'] ?? '')) {
       return next(new AppError('unsupported_media_type', 'Content-Type must be application/json', 415));

@@ -1,3 +1,5 @@
+import type { Action, ActionDefinition } from './action';
+
 /** The tables every instance accepts webhooks for. */
 export const CORE_TABLES = ['sn_customerservice_case', 'sys_journal_field', 'sys_attachment'] as const;
 export type CoreTable = (typeof CORE_TABLES)[number];
@@ -10,6 +12,8 @@ export interface InstanceDefinition {
   name: string;
   tags?: string[];
   configuration: Record<string, unknown>;
+  /** Writes into ServiceNow triggered by posted events, by action name. */
+  actions?: Record<string, ActionDefinition>;
 }
 
 export type AuthenticationType = 'oauth2' | 'oauth2_client_credentials' | 'basic';
@@ -82,7 +86,15 @@ export interface Instance {
     readonly signatureKey?: string;
     readonly allowPrivateTargets: boolean;
     readonly format: NotificationFormat;
+    /** Suppress the events of changes snowgate itself wrote (echo control). */
+    readonly skipOwnWrites: boolean;
   };
+  /** Writes into ServiceNow: who may post direct writes, and how many may be in flight at once. */
+  readonly writes: {
+    readonly bearerToken?: string;
+    readonly maxConcurrency: number;
+  };
+  readonly actions: ReadonlyMap<string, Action>;
   readonly vendor: { readonly webhooks: boolean; readonly polling: boolean };
   readonly poller: {
     readonly refreshIntervalMs: number;

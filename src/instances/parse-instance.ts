@@ -6,6 +6,7 @@ import {
   CORE_TABLES, type AuthenticationType, type Instance, type InstanceDefinition, type InstanceWarning, type NotificationFormat, type PollerResource,
 } from './instance';
 import { normalizeDefinition } from './normalize-definition';
+import { parseActions } from './parse-actions';
 
 const validateDefinition = compileSchema<InstanceDefinition>('instance.schema.json');
 
@@ -137,7 +138,10 @@ export function parseInstance(definition: unknown): Instance {
       signatureKey: get<string>('event.notification.signature.key'),
       allowPrivateTargets: get<boolean>('event.notification.allow_private_targets') ?? false,
       format: get<NotificationFormat>('event.notification.format') ?? 'cloudevents',
+      skipOwnWrites: get<boolean>('event.notification.skip_own_writes') ?? false,
     }),
+    writes: Object.freeze({ bearerToken: get<string>('writes.bearer_token'), maxConcurrency: get<number>('writes.max_concurrency') ?? 10 }),
+    actions: parseActions(def.actions),
     vendor: Object.freeze({ webhooks: vendorType.includes('webhooks'), polling: vendorType.includes('polling') }),
     poller,
     definition: stored as InstanceDefinition,

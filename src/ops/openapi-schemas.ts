@@ -90,6 +90,7 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       name: { type: 'string' },
       tags: { type: 'array', items: { type: 'string' } },
       configuration: { type: 'object', description: 'as in the instance schema, every secret value replaced with "********"' },
+      actions: { type: 'object', description: 'as in the instance schema, every auth value replaced with "********"' },
       webhookUrls: ref('WebhookUrls'),
       source: { enum: ['config', 'api'] },
       subscriber: { enum: ['ok', 'not_configured', 'off'], description: 'GET /instances/{id} only: whether events have somewhere to go' },
@@ -105,6 +106,7 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       name: { type: 'string' },
       tags: { type: ['array', 'null'], items: { type: 'string' } },
       configuration: { type: 'object', additionalProperties: true },
+      actions: { type: 'object', additionalProperties: { oneOf: [{ $ref: 'https://snowgate.dev/schemas/instance.schema.json#/$defs/action' }, { type: 'null' }] }, description: 'actions merge by name; null deletes one' },
     },
   },
   QueueCounts: {

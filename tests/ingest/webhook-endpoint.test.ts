@@ -121,7 +121,7 @@ describe('POST /webhooks/{instanceId}/{table}', () => {
     const res = await expectNoNewJob(() => post(CASE, body, signedHeaders(newSecret(), 'wh-other-secret', body)));
     const fingerprint = crypto.createHash('sha256').update(secret).digest('hex').slice(0, 8);
     expect(res.status).toBe(401);
-    expect(res.body.error.message).toContain(`this instance expects signatures made with the secret whose fingerprint is ${fingerprint}`);
+    expect(res.body.error.message).toContain(`expected a signature made with the secret whose fingerprint is ${fingerprint}`);
     expect(res.body.error.message).not.toContain(secret.slice(6, 20));
     const rotating = await post('/webhooks/rotating/sn_customerservice_case', body, signedHeaders(newSecret(), 'wh-other-secret', body));
     expect(rotating.body.error.message).toContain(`(also accepted during the rotation: ${crypto.createHash('sha256').update(oldSecret).digest('hex').slice(0, 8)})`);
