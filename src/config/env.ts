@@ -52,9 +52,17 @@ export interface EnvSettings {
    * concurrent webhooks, while the api's event loop is saturated; default), `always` (every group) or `never`.
    */
   intake: IntakeMode;
-  /** SNOWGATE_SANDBOX — force (true) or forbid (false) the embedded sandbox; default: on when no instance is configured. */
+  /**
+   * SNOWGATE_SANDBOX — force (true) or forbid (false) the embedded sandbox; default: on only when no instance
+   * exists anywhere (see decideSandbox).
+   */
   sandbox?: boolean;
+  /** SNOWGATE_SIMULATOR_PORT — where the sandbox's ServiceNow simulator listens (default 3100; 0 = any free port). */
+  simulatorPort: number;
 }
+
+/** Default port of the sandbox's simulator and of `snowgate simulator`. */
+export const DEFAULT_SIMULATOR_PORT = 3100;
 
 const INTAKE_MODES = ['auto', 'always', 'never'] as const;
 export type IntakeMode = (typeof INTAKE_MODES)[number];
@@ -147,6 +155,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvSettings {
     role,
     maxBodyBytes: integer(env, 'SNOWGATE_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     sandbox: bool(env, 'SNOWGATE_SANDBOX'),
+    simulatorPort: integer(env, 'SNOWGATE_SIMULATOR_PORT', DEFAULT_SIMULATOR_PORT, 0, 65535),
     metricsPublic: bool(env, 'SNOWGATE_METRICS_PUBLIC') ?? false,
     intake,
     workerConcurrency: integer(env, 'SNOWGATE_WORKER_CONCURRENCY', 50, 1, 1000),

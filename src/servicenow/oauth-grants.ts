@@ -86,10 +86,11 @@ export function authorizeUrl(instance: Instance, p: { redirectUri: string; state
   } as Parameters<AuthorizationCode['authorizeURL']>[0]);
 }
 
-/** Exchanges an authorization code (with its PKCE verifier) for tokens. */
-export function exchangeCode(instance: Instance, p: { code: string; redirectUri: string; codeVerifier: string }, timeoutMs: number): Promise<TokenResponse> {
+/** Exchanges an authorization code (with its PKCE verifier, when the flow that got it used one) for tokens. */
+export function exchangeCode(instance: Instance, p: { code: string; redirectUri: string; codeVerifier?: string }, timeoutMs: number): Promise<TokenResponse> {
   const grant = new AuthorizationCode(moduleOptions(instance, timeoutMs));
-  return call(() => grant.getToken({ code: p.code, redirect_uri: p.redirectUri, code_verifier: p.codeVerifier } as Parameters<AuthorizationCode['getToken']>[0]));
+  const params = { code: p.code, redirect_uri: p.redirectUri, ...(p.codeVerifier ? { code_verifier: p.codeVerifier } : {}) };
+  return call(() => grant.getToken(params as Parameters<AuthorizationCode['getToken']>[0]));
 }
 
 /**

@@ -1,44 +1,24 @@
 import { createLogger } from '../lib/logger';
+import { listenError } from '../lib/port-check';
 import { SANDBOX_CLIENT, SANDBOX_USER, startSimulator, type Simulator } from './index';
 
-/** Default port of `snowgate simulator`. */
-export const DEFAULT_SIMULATOR_PORT = 3100;
-
-/**
- * Reads `--port N` / `--port=N`, `--host H` / `--host=H` and `--client-credentials` (turns the
- * client_credentials grant on, off by default as on a real instance). Throws on a bad port.
- */
-export function parseSimulatorArgs(argv: string[]): { port: number; host: string; clientCredentials?: true } {
-  let port = DEFAULT_SIMULATOR_PORT;
-  let host = '127.0.0.1';
-  let clientCredentials = false;
-  for (let i = 0; i < argv.length; i += 1) {
-    if (argv[i] === '--client-credentials') {
-      clientCredentials = true;
-      continue;
-    }
-    const [flag, inline] = argv[i].split('=', 2);
-    const value = inline ?? argv[i + 1];
-    if (flag === '--port' || flag === '--host') {
-      if (inline === undefined) i += 1;
-      if (flag === '--host' && value) host = value;
-      if (flag === '--port') {
-        if (!/^\d+$/.test(value ?? '') || Number(value) > 65535) throw new Error(`--port must be a number from 0 to 65535, got ${String(value)}`);
-        port = Number(value);
-      }
-    }
-  }
-  return { port, host, ...(clientCredentials ? { clientCredentials: true as const } : {}) };
+/** How `snowgate simulator` runs (parsed by the program; defaults 3100, 127.0.0.1, client_credentials off). */
+export interface SimulatorArgs {
+  port: number;
+  host: string;
+  /** Turn the client_credentials grant on (off by default, as on a real instance). */
+  clientCredentials?: boolean;
 }
 
 /**
- * `snowgate simulator [--port N] [--host H] [--client-credentials]`: starts the seeded simulator, prints
- * its URL and the sandbox credentials, and stops on SIGINT / SIGTERM. Resolves with the running simulator.
+ * `snowgate simulator [--port N] [--host H] [--client-credentials]`: starts the seeded simulator, prints its
+ * URL and the sandbox credentials, and stops on SIGINT / SIGTERM. Resolves with the running simulator.
  */
-export async function runSimulatorCli(argv: string[]): Promise<Simulator> {
-  const { port, host, clientCredentials } = parseSimulatorArgs(argv);
+export async function runSimulatorCli({ port, host, clientCredentials = false }: SimulatorArgs): Promise<Simulator> {
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', { role: 'simulator' });
-  const sim = await startSimulator({ port, host, logger, knobs: { clientCredentialsEnabled: clientCredentials === true } });
+  const sim = await startSimulator({ port, host, logger, knobs: { clientCredentialsEnabled: clientCredentials } }).catch((err: unknown) => {
+    throw listenError(err, port, '--port');
+  });
   const lines = [
     `ServiceNow simulator listening on ${sim.url}`,
     `  OAuth client:  ${SANDBOX_CLIENT.clientId} / ${SANDBOX_CLIENT.clientSecret}   (token: POST ${sim.url}/oauth_token.do)`,

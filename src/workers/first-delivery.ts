@@ -3,7 +3,7 @@ import { sendEvent, type SendOptions } from '../events/send-event';
 import type { SubscriberStatus } from '../events/subscriber-status';
 import type { SnowgateEvent } from '../events/to-cloud-event';
 import type { Instance } from '../instances/instance';
-import { targetOf } from './delivery-processor';
+import { deliveryTarget } from './delivery-target';
 
 export interface FirstDeliveryOptions {
   subscribers: SubscriberStatus;
@@ -72,8 +72,8 @@ export class FirstDelivery {
    */
   async attempt(event: SnowgateEvent, instance: Instance): Promise<'delivered' | DeliveryJobData['firstAttempt']> {
     if (!this.inlineAllowed(instance.id)) return undefined;
-    const target = targetOf(instance, instance.id);
-    if (typeof target === 'string' || (await this.subscriberDisabled(instance.id))) return undefined;
+    const target = deliveryTarget(instance, instance.id);
+    if ('unavailable' in target || (await this.subscriberDisabled(instance.id))) return undefined;
     const at = new Date().toISOString();
     const outcome = await sendEvent(event, target, this.options.send);
     this.record(instance.id, outcome.kind === 'delivered', outcome.durationMs);

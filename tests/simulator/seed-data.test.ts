@@ -1,6 +1,5 @@
 import { createSimulatorState } from '../../src/simulator';
 import { seedData } from '../../src/simulator/seed-data';
-import { parseSimulatorArgs, DEFAULT_SIMULATOR_PORT } from '../../src/simulator/simulator-cli';
 
 function seeded() {
   const state = createSimulatorState();
@@ -37,18 +36,5 @@ describe('seed data', () => {
     }
     for (const a of store.rows('sys_attachment')) expect(store.attachmentContent.get(a.sys_id)?.length).toBe(Number(a.size_bytes));
     expect(store.rows('sys_journal_field').map((j) => j.element).sort()).toEqual(expect.arrayContaining(['comments', 'work_notes']));
-  });
-});
-
-describe('simulator CLI arguments', () => {
-  it('defaults to port 3100 on 127.0.0.1 and reads --port N, --port=N and --host', () => {
-    expect(parseSimulatorArgs([])).toEqual({ port: DEFAULT_SIMULATOR_PORT, host: '127.0.0.1' });
-    expect(parseSimulatorArgs(['--port', '4000'])).toEqual({ port: 4000, host: '127.0.0.1' });
-    expect(parseSimulatorArgs(['--port=0', '--host', '0.0.0.0'])).toEqual({ port: 0, host: '0.0.0.0' });
-    expect(parseSimulatorArgs(['--client-credentials', '--port', '4000'])).toEqual({ port: 4000, host: '127.0.0.1', clientCredentials: true });
-  });
-
-  it('when the port is not a number, then it throws a message naming --port', () => {
-    expect(() => parseSimulatorArgs(['--port', 'abc'])).toThrow(/--port/);
   });
 });
