@@ -3,25 +3,13 @@ import { caseActivities } from './case-activities';
 import { findCase, normalizedParams as caseParams } from './case-routes';
 import { fieldTarget } from './field-paths';
 import { runListQuery } from './list-query';
-import { linkHeader, parsePaging } from './pagination';
-import { absolutePath, apiUser, param } from './request-context';
+import { sendCasePage } from './pagination';
+import { apiUser, param } from './request-context';
 import { sendError, sendNoRecord } from './sn-errors';
 import type { SimulatorState } from './simulator-state';
 import { TABLES } from './table-definitions';
 
 const TABLE = 'sn_customerservice_case';
-
-/** Pages `items` and sets X-Total-Count / Link when a limit or offset was given (as the Case API does). */
-function sendPage(req: Request, res: Response, params: URLSearchParams, items: unknown[], wrap: (page: unknown[]) => unknown): void {
-  const paging = parsePaging(params, 10_000);
-  const page = items.slice(paging.offset, paging.offset + paging.limit);
-  if (params.has('sysparm_limit') || params.has('sysparm_offset')) {
-    res.set('X-Total-Count', String(items.length));
-    const link = linkHeader(absolutePath(req), params, paging, items.length, page.length);
-    if (link) res.set('Link', link);
-  }
-  res.json({ result: wrap(page) });
-}
 
 function activities(state: SimulatorState, req: Request, res: Response): void {
   const record = findCase(state, param(req, 'id'));
@@ -30,7 +18,7 @@ function activities(state: SimulatorState, req: Request, res: Response): void {
   const types = params.get('sysparm_activity_type')?.split(',').map((t) => t.trim()).filter(Boolean);
   const stream = caseActivities(state, record, apiUser(res));
   const entries = types?.length ? stream.entries.filter((e) => types.includes(String(e.element))) : stream.entries;
-  sendPage(req, res, params, entries, (page) => ({ ...stream, entries: page }));
+  sendCasePage(req, res, params, entries, (page) => ({ ...stream, entries: page }));
 }
 
 /**
@@ -45,7 +33,7 @@ function fieldValues(state: SimulatorState, req: Request, res: Response): void {
   const choices = TABLES.get(TABLE)!.choices[field];
   const params = caseParams(req);
   if (choices) {
-    return sendPage(req, res, params, Object.entries(choices).map(([value, label]) => ({ label, value })), (page) => page);
+    return sendCasePage(req, res, params, Object.entries(choices).map(([value, label]) => ({ label, value })), (page) => page);
   }
   if (!target?.reference || field.includes('.')) {
     return sendError(res, 400, 'Invalid field', `${field} is not a choice or reference field of ${TABLE}`);
@@ -58,7 +46,7 @@ function fieldValues(state: SimulatorState, req: Request, res: Response): void {
     value: row.sys_id,
     ...Object.fromEntries(columns.map((c) => [c, row[c] ?? ''])),
   }));
-  sendPage(req, res, params, items, (page) => page);
+  sendCasePage(req, res, params, items, (page) => page);
 }
 
 /**

@@ -1,9 +1,9 @@
 import express, { type Request, type Response } from 'express';
 import { runListQuery } from './list-query';
-import { linkHeader, parsePaging } from './pagination';
+import { sendCasePage } from './pagination';
 import type { GlideRecord } from './record-store';
 import { parseBool, parseDisplayMode, parseFields, shapePlain } from './record-shaping';
-import { absolutePath, apiUser, param, requestParams } from './request-context';
+import { apiUser, param, requestParams } from './request-context';
 import { sendNoRecord } from './sn-errors';
 import type { SimulatorState } from './simulator-state';
 import { deniedByAcl, runWrite, writeBody } from './write-request';
@@ -33,19 +33,12 @@ export function findCase(state: SimulatorState, id: string): GlideRecord | undef
 function list(state: SimulatorState, req: Request, res: Response): void {
   const params = normalizedParams(req);
   const rows = runListQuery(state, TABLE, params, apiUser(res), { nameValuePairs: false });
-  const paging = parsePaging(params, 10_000);
-  const page = rows.slice(paging.offset, paging.offset + paging.limit);
-  if (params.has('sysparm_limit') || params.has('sysparm_offset')) {
-    res.set('X-Total-Count', String(rows.length));
-    const link = linkHeader(absolutePath(req), params, paging, rows.length, page.length);
-    if (link) res.set('Link', link);
-  }
   const opts = {
     displayValue: parseDisplayMode(params.get('sysparm_display_value')),
     fields: parseFields(TABLE, params.get('sysparm_fields')),
     expand: parseBool(params.get('sysparm_reference_fields'), true) ? CASE_EXPANDED_REFERENCES : [],
   };
-  res.json({ result: page.map((r) => shapePlain(state.store, TABLE, r, opts)) });
+  sendCasePage(req, res, params, rows, (page) => page.map((r) => shapePlain(state.store, TABLE, r, opts)));
 }
 
 function getOne(state: SimulatorState, req: Request, res: Response): void {
