@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   await redis.start();
 
   const simPort = await freePort();
-  await track(spawnCli(['simulator', '--port', String(simPort)], { LOG_LEVEL: 'warn' }, 'simulator', /simulator listening on/, logDir));
+  await track(spawnCli(['simulator', '--port', String(simPort), '--client-credentials'], { LOG_LEVEL: 'warn' }, 'simulator', /simulator listening on/, logDir));
   const simUrl = `http://127.0.0.1:${simPort}`;
   const fixtures = await createFixtures(simUrl, 200, Math.floor(N * 0.05));
   const changes = planChanges(fixtures, N);

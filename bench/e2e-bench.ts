@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   const configPath = path.join(os.tmpdir(), `snowgate-e2e-${process.pid}.json`);
   try {
     const simArgs = (process.env.BENCH_SIM_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const simulator = await spawnReady([...simArgs, path.join(ROOT, 'dist/cli.js'), 'simulator', '--port', String(await freePort())], { LOG_LEVEL: 'warn' }, 'simulator');
+    const simulator = await spawnReady([...simArgs, path.join(ROOT, 'dist/cli.js'), 'simulator', '--port', String(await freePort()), '--client-credentials'], { LOG_LEVEL: 'warn' }, 'simulator');
     children.push(simulator);
     const webhookSecret = whsec();
     fs.writeFileSync(configPath, JSON.stringify({ instances: [{ id: 'bench', name: 'bench', configuration: {

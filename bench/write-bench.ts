@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   const children: ReadyChild[] = [];
   const configPath = path.join(os.tmpdir(), `snowgate-writes-${process.pid}.json`);
   try {
-    const simulator = await spawnReady([path.join(ROOT, 'dist/cli.js'), 'simulator', '--port', String(await freePort())], { LOG_LEVEL: 'warn' }, 'simulator');
+    const simulator = await spawnReady([path.join(ROOT, 'dist/cli.js'), 'simulator', '--port', String(await freePort()), '--client-credentials'], { LOG_LEVEL: 'warn' }, 'simulator');
     children.push(simulator);
     const whsec = () => 'whsec_' + crypto.randomBytes(32).toString('base64');
     fs.writeFileSync(configPath, JSON.stringify({ instances: [{ id: 'bench', name: 'bench', configuration: {

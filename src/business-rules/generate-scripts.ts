@@ -1,18 +1,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BusinessRuleBundle } from './business-rule-bundle';
+import { renderFluentApp } from './fluent-app';
 import { renderInstallReadme } from './install-readme';
 import { renderUpdateSetXml } from './update-set-xml';
 
 /** The update set's file name in the output directory. */
 export const UPDATE_SET_FILE = 'update-set.xml';
 
-/** Every file of the output directory, by name: one script per table, README.md and update-set.xml. */
+/**
+ * Every file of the output directory, by relative path: one script per table, README.md, update-set.xml
+ * (global scope only: an update set of global records) and the ServiceNow SDK app in `fluent-app/`.
+ */
 export function renderScriptFiles(bundle: BusinessRuleBundle, generatedAt: Date = new Date()): Map<string, string> {
   const files = new Map<string, string>();
   for (const s of bundle.scripts) files.set(s.fileName, s.script);
   files.set('README.md', renderInstallReadme(bundle));
-  files.set(UPDATE_SET_FILE, renderUpdateSetXml(bundle, generatedAt));
+  if (!bundle.scope) files.set(UPDATE_SET_FILE, renderUpdateSetXml(bundle, generatedAt));
+  for (const [name, content] of renderFluentApp(bundle)) files.set(name, content);
   return files;
 }
 
@@ -50,6 +55,7 @@ export function writeScriptsDirectory(outDir: string, bundle: BusinessRuleBundle
       unchanged.push(name);
       continue;
     }
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, content);
     written.push(name);
   }

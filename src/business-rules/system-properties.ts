@@ -13,23 +13,36 @@ export interface SystemPropertySpec {
   isPrivate: boolean;
 }
 
-/** The property names, one namespace (`snowgate.webhook.*`) in the global scope. */
-export const WEBHOOK_PROPERTIES = {
-  url: { name: 'snowgate.webhook.url' },
-  secret: { name: 'snowgate.webhook.secret' },
-  enabled: { name: 'snowgate.webhook.enabled' },
-} as const;
+/** The property names of one scope. */
+export interface WebhookPropertyNames {
+  url: { name: string };
+  secret: { name: string };
+  enabled: { name: string };
+}
+
+/**
+ * The property names: `snowgate.webhook.*` in the global scope; in a scoped application they must start
+ * with the scope (`x_acme_snowgate.webhook.*`), or the platform refuses them.
+ */
+export function webhookProperties(scope?: string): WebhookPropertyNames {
+  const prefix = scope ? `${scope}.webhook` : 'snowgate.webhook';
+  return { url: { name: `${prefix}.url` }, secret: { name: `${prefix}.secret` }, enabled: { name: `${prefix}.enabled` } };
+}
+
+/** The global scope's property names (`snowgate.webhook.*`). */
+export const WEBHOOK_PROPERTIES: WebhookPropertyNames = webhookProperties();
 
 /** `{publicUrl}/webhooks/{instanceId}`: the scripts append `/{table}`. */
 export function webhookBaseUrl(publicUrl: string, instanceId: string): string {
   return `${publicUrl.replace(/\/+$/, '')}/webhooks/${encodeURIComponent(instanceId)}`;
 }
 
-/** The properties to create on the ServiceNow instance, in the order the README lists them. */
-export function systemPropertySpecs(baseUrl: string, instanceId: string): SystemPropertySpec[] {
+/** The properties to create on the ServiceNow instance (in `scope`, default global), in the order the README lists them. */
+export function systemPropertySpecs(baseUrl: string, instanceId: string, scope?: string): SystemPropertySpec[] {
+  const names = webhookProperties(scope);
   return [
     {
-      name: WEBHOOK_PROPERTIES.url.name,
+      name: names.url.name,
       type: 'string',
       value: baseUrl,
       description: `snowgate: webhook base URL of gateway instance "${instanceId}"; the business rules append /<table>.`,
@@ -38,7 +51,7 @@ export function systemPropertySpecs(baseUrl: string, instanceId: string): System
       isPrivate: false,
     },
     {
-      name: WEBHOOK_PROPERTIES.secret.name,
+      name: names.secret.name,
       type: 'password2',
       value: undefined,
       description: `snowgate: Standard Webhooks signing secret (whsec_...) of gateway instance "${instanceId}".`,
@@ -47,7 +60,7 @@ export function systemPropertySpecs(baseUrl: string, instanceId: string): System
       isPrivate: true,
     },
     {
-      name: WEBHOOK_PROPERTIES.enabled.name,
+      name: names.enabled.name,
       type: 'boolean',
       value: 'true',
       description: 'snowgate: set to false to stop every snowgate business rule from sending webhooks.',

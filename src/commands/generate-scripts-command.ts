@@ -13,6 +13,8 @@ export interface GenerateScriptsArgs {
   /** Output folder, relative to the working directory. */
   out: string;
   publicUrl?: string;
+  /** A scoped application (`x_…`) to generate for instead of the global scope. */
+  scope?: string;
 }
 
 export interface GenerateScriptsDeps {
@@ -44,8 +46,9 @@ async function lookUp(resolved: ResolvedConfig, id: string, print: (line: string
 }
 
 /**
- * `snowgate generate-scripts`: writes one ES5 business-rule script per table, README.md and update-set.xml
- * for one instance into `out`. Configuration resolves as for `npm start` (see resolveConfig).
+ * `snowgate generate-scripts`: writes one ES5 business-rule script per table, README.md, update-set.xml and
+ * the ServiceNow SDK app (`fluent-app/`) for one instance into `out`; with `scope`, for that scoped
+ * application (no update set). Configuration resolves as for `npm start` (see resolveConfig).
  *
  * The instance: `--instance ID`; otherwise the only instance of SNOWGATE_CONFIG; otherwise `sandbox`. It is
  * looked up where the gateway finds it (config file, admin API, sandbox) for its extra tables; an id found
@@ -70,7 +73,7 @@ export async function runGenerateScriptsCommand(args: GenerateScriptsArgs, deps:
   const found = isSandbox ? undefined : await lookUp(resolved, instanceId, print);
 
   const outDir = path.resolve(deps.cwd ?? process.cwd(), args.out);
-  const bundle = buildBusinessRuleBundle({ instanceId, publicUrl: settings.publicUrl, tables: found?.instance.webhook.tables });
+  const bundle = buildBusinessRuleBundle({ instanceId, publicUrl: settings.publicUrl, tables: found?.instance.webhook.tables, scope: args.scope });
   const { written, unchanged } = writeScriptsDirectory(outDir, bundle, deps.now?.() ?? new Date());
   print(`business rules for instance "${instanceId}" → ${outDir} (webhooks to ${bundle.webhookBaseUrl})`);
   for (const name of written) print(`  wrote ${name}`);

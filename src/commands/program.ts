@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { SCOPE_PATTERN } from '../business-rules/business-rule-specs';
 import { DEFAULT_SIMULATOR_PORT } from '../config/env';
 import { AppError, ConfigError } from '../lib/errors';
 import { parseDate } from '../poller/date-format';
@@ -44,6 +45,11 @@ export function parseSince(value: string): Date | undefined {
   return since && !Number.isNaN(since.getTime()) ? since : undefined;
 }
 
+function scopeArgument(value: string): string {
+  if (!SCOPE_PATTERN.test(value)) throw new InvalidArgumentError('expected a scope name: x_ then a-z, 0-9 or _, 18 characters at most (e.g. x_acme_snowgate).');
+  return value;
+}
+
 function sinceArgument(value: string): Date {
   const since = parseSince(value);
   if (!since) throw new InvalidArgumentError('expected "yyyy-MM-dd HH:mm:ss" (GMT), e.g. "2026-01-31 00:00:00".');
@@ -75,17 +81,19 @@ export function buildProgram(output: CliOutput = STD_OUTPUT): Command {
     .description('run the ServiceNow simulator alone: client sandbox-client / sandbox-secret, user admin / admin')
     .addOption(new Option('--port <n>', 'port to listen on (0 = any free port)').default(DEFAULT_SIMULATOR_PORT).argParser(integer('--port', 0, 65535)))
     .option('--host <host>', 'interface to bind', '127.0.0.1')
-    .action(async (opts: { port: number; host: string }) => {
+    .option('--client-credentials', 'turn the client_credentials grant on (off by default, as on a real instance)', false)
+    .action(async (opts: { port: number; host: string; clientCredentials: boolean }) => {
       await (await import('../simulator/simulator-cli')).runSimulatorCli(opts);
     });
 
   program
     .command('generate-scripts')
-    .description('write the business-rule scripts, install README and update set for one instance')
+    .description('write the business-rule scripts, install README, update set and ServiceNow SDK app for one instance')
     .option('--instance <id>', 'the instance (default: the only one of SNOWGATE_CONFIG, else "sandbox")')
     .option('--out <dir>', 'output folder', DEFAULT_SCRIPTS_DIR)
     .option('--public-url <url>', 'where ServiceNow reaches the gateway (default: SNOWGATE_PUBLIC_URL, else the gateway npm start recorded in .snowgate/, else http://localhost:$PORT)')
-    .action(async (opts: { instance?: string; out: string; publicUrl?: string }) => {
+    .addOption(new Option('--scope <x_scope>', 'generate for this scoped application instead of the global scope (all rules async, no update set)').argParser(scopeArgument))
+    .action(async (opts: { instance?: string; out: string; publicUrl?: string; scope?: string }) => {
       await (await import('./generate-scripts-command')).runGenerateScriptsCommand(opts);
     });
 

@@ -26,6 +26,7 @@ function param(name: string, where: 'path' | 'query', description?: string, sche
 }
 
 const ID = param('id', 'path', 'instance id');
+const SCOPE = param('scope', 'query', 'a scoped application (x_…) to generate for instead of the global scope');
 const FILTER_QUERY = ['queue', 'instance', 'type', 'from', 'to', 'limit'].map((n) => param(n, 'query'));
 const WEBHOOK_BODIES = ['webhook-sn_customerservice_case', 'webhook-sys_journal_field', 'webhook-sys_attachment', 'webhook-generic'];
 const EVENT_DATA = ['event-case', 'event-journal-entry', 'event-attachment', 'event-deleted', 'event-record'];
@@ -68,10 +69,10 @@ function paths(): Record<string, Record<string, Operation>> {
       post: admin({ tags: ['admin'], summary: 'Try the ServiceNow connection', parameters: [ID], responses: { '200': json(ref('TestConnection')), ...errors(404) } }),
     },
     '/instances/{id}/business-rules': {
-      get: admin({ tags: ['business-rules'], summary: 'The generated business-rule scripts', parameters: [ID], responses: { '200': json({ type: 'object' }), ...errors(404) } }),
+      get: admin({ tags: ['business-rules'], summary: 'The generated business-rule scripts (global scope, or a scoped application with ?scope=x_…)', parameters: [ID, SCOPE], responses: { '200': json({ type: 'object' }), ...errors(400, 404) } }),
     },
     '/instances/{id}/business-rules/update-set.xml': {
-      get: admin({ tags: ['business-rules'], summary: 'The same rules as an importable update set', parameters: [ID], responses: { '200': { description: 'Update set', content: { 'application/xml': { schema: { type: 'string' } } } }, ...errors(404) } }),
+      get: admin({ tags: ['business-rules'], summary: 'The same rules as an importable update set (global scope only)', parameters: [ID, SCOPE], responses: { '200': { description: 'Update set', content: { 'application/xml': { schema: { type: 'string' } } } }, ...errors(400, 404) } }),
     },
     ...writePaths({ admin, json, errors, param }),
     '/healthz': { get: { tags: ['health'], summary: 'Liveness', responses: { '200': json(ref('Health')) } } },

@@ -29,7 +29,7 @@ export interface Sandbox {
  * instance delivers its events to the gateway's own receiver.
  */
 export async function startSandbox(settings: EnvSettings, logger: Logger, local: LocalState): Promise<Sandbox> {
-  const simulator = await startSimulator({ port: settings.simulatorPort, logger }).catch((err: unknown) => {
+  const simulator = await startSimulator({ port: settings.simulatorPort, logger, knobs: { clientCredentialsEnabled: true } }).catch((err: unknown) => {
     throw listenError(err, settings.simulatorPort, 'SNOWGATE_SIMULATOR_PORT');
   });
   const secrets = sandboxSecrets(local);

@@ -1,10 +1,10 @@
 import express, { type Request, type Response } from 'express';
-import { attachFile } from './attachment-files';
+import { uploadMultipart, uploadRaw } from './attachment-upload';
 import { runListQuery } from './list-query';
 import { linkHeader, parsePaging } from './pagination';
 import type { GlideRecord, RecordStore } from './record-store';
 import { absolutePath, apiUser, baseUrl, param, requestParams } from './request-context';
-import { sendError, sendNoRecord } from './sn-errors';
+import { sendNoRecord } from './sn-errors';
 import type { SimulatorState } from './simulator-state';
 
 const TABLE = 'sys_attachment';
@@ -40,32 +40,16 @@ export function attachmentMetadata(store: RecordStore, record: GlideRecord, base
   };
 }
 
+/** Name-value pairs (`?table_sys_id=…&table_name=…`) filter like the Table API's when there is no sysparm_query. */
 function list(state: SimulatorState, req: Request, res: Response): void {
   const params = requestParams(req);
-  const rows = runListQuery(state, TABLE, params, apiUser(res), { nameValuePairs: false });
+  const rows = runListQuery(state, TABLE, params, apiUser(res));
   const paging = parsePaging(params, ATTACHMENT_DEFAULT_LIMIT);
   const page = rows.slice(paging.offset, paging.offset + paging.limit);
   res.set('X-Total-Count', String(rows.length));
   const link = linkHeader(absolutePath(req), params, paging, rows.length, page.length);
   if (link) res.set('Link', link);
   res.json({ result: page.map((r) => attachmentMetadata(state.store, r, baseUrl(req))) });
-}
-
-function upload(state: SimulatorState, req: Request, res: Response): void {
-  const params = requestParams(req);
-  const tableName = params.get('table_name') ?? '';
-  const tableSysId = params.get('table_sys_id') ?? '';
-  const fileName = params.get('file_name') ?? '';
-  for (const [name, value] of [['table_name', tableName], ['table_sys_id', tableSysId], ['file_name', fileName]]) {
-    if (!value) return sendError(res, 400, `Missing parameter: ${name}`, null);
-  }
-  if (!state.store.definition(tableName)) return sendError(res, 400, `Invalid table ${tableName}`, `Table ${tableName} does not exist`);
-  if (!state.store.row(tableName, tableSysId)) return sendError(res, 400, 'Invalid table_sys_id', `No ${tableName} record ${tableSysId}`);
-  const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-  const contentType = (req.get('content-type') ?? 'application/octet-stream').split(';')[0].trim();
-  const record = attachFile(state.store, { tableName, tableSysId, fileName, contentType, content }, { user: apiUser(res) });
-  res.status(201).set('Location', `${baseUrl(req)}/api/now/attachment/${record.sys_id}`)
-    .json({ result: attachmentMetadata(state.store, record, baseUrl(req)) });
 }
 
 function metadata(state: SimulatorState, req: Request, res: Response): void {
@@ -90,14 +74,17 @@ function remove(state: SimulatorState, req: Request, res: Response): void {
 }
 
 /**
- * The Attachment API, mounted at `/api/now/attachment`: list (default limit 1000), metadata,
- * `/{sys_id}/file` (bytes + `X-Attachment-Metadata`), `POST /file?table_name&table_sys_id&file_name`
- * (raw body), DELETE.
+ * The Attachment API, mounted at `/api/now/attachment` and `/api/now/v1/attachment`: list (default limit
+ * 1000; sysparm_query or name-value pairs), metadata, `/{sys_id}/file` (bytes + `X-Attachment-Metadata`),
+ * `POST /file?table_name&table_sys_id&file_name` (raw body), `POST /upload` (multipart), DELETE.
  */
 export function attachmentRoutes(state: SimulatorState): express.Router {
   const router = express.Router();
+  const raw = express.raw({ type: () => true, limit: '50mb' });
+  const render = (req: express.Request) => (r: GlideRecord) => attachmentMetadata(state.store, r, baseUrl(req));
   router.get('/', (req, res) => list(state, req, res));
-  router.post('/file', express.raw({ type: () => true, limit: '50mb' }), (req, res) => upload(state, req, res));
+  router.post('/file', raw, (req, res) => uploadRaw(state, req, res, render(req)));
+  router.post('/upload', raw, (req, res) => uploadMultipart(state, req, res, render(req)));
   router.get('/:sysId', (req, res) => metadata(state, req, res));
   router.get('/:sysId/file', (req, res) => file(state, req, res));
   router.delete('/:sysId', (req, res) => remove(state, req, res));

@@ -1,20 +1,23 @@
 import express, { type Request, type Response } from 'express';
 import { runListQuery } from './list-query';
-import { linkHeader, parsePaging } from './pagination';
+import { sendCasePage } from './pagination';
 import type { GlideRecord } from './record-store';
 import { parseBool, parseDisplayMode, parseFields, shapePlain } from './record-shaping';
-import { absolutePath, apiUser, param, requestParams } from './request-context';
+import { apiUser, param, requestParams } from './request-context';
 import { sendNoRecord } from './sn-errors';
 import type { SimulatorState } from './simulator-state';
 import { deniedByAcl, runWrite, writeBody } from './write-request';
 
 const TABLE = 'sn_customerservice_case';
-const SHORT_NAMES = ['query', 'fields', 'limit', 'offset', 'display_value', 'reference_fields', 'exclude_reference_link', 'no_count', 'suppress_pagination_header'];
+const SHORT_NAMES = [
+  'query', 'fields', 'limit', 'offset', 'display_value', 'reference_fields', 'exclude_reference_link', 'no_count', 'suppress_pagination_header',
+  'activity_type', 'reference_field_columns', 'dependent_value', 'ref_qual_input',
+];
 /** References the list expands into full nested rows when `sysparm_reference_fields` is true (the default). */
 export const CASE_EXPANDED_REFERENCES = ['account', 'contact', 'consumer', 'sn_app_cs_social_social_profile'];
 
 /** The Case API takes every sysparm without its prefix too (`limit` = `sysparm_limit`). */
-function normalizedParams(req: Request): URLSearchParams {
+export function normalizedParams(req: Request): URLSearchParams {
   const out = new URLSearchParams();
   for (const [key, value] of requestParams(req)) {
     out.append(SHORT_NAMES.includes(key) ? `sysparm_${key}` : key, value);
@@ -22,26 +25,20 @@ function normalizedParams(req: Request): URLSearchParams {
   return out;
 }
 
-function findCase(state: SimulatorState, id: string): GlideRecord | undefined {
-  return state.store.row(TABLE, id) ?? state.store.rows(TABLE).find((r) => r.number === id);
+/** A case by sys_id or number ("results unpredictable if a number is shared"). */
+export function findCase(state: SimulatorState, id: string): GlideRecord | undefined {
+  return state.store.row(TABLE, id) ?? state.store.rowsWhere(TABLE, 'number', id)[0];
 }
 
 function list(state: SimulatorState, req: Request, res: Response): void {
   const params = normalizedParams(req);
   const rows = runListQuery(state, TABLE, params, apiUser(res), { nameValuePairs: false });
-  const paging = parsePaging(params, 10_000);
-  const page = rows.slice(paging.offset, paging.offset + paging.limit);
-  if (params.has('sysparm_limit') || params.has('sysparm_offset')) {
-    res.set('X-Total-Count', String(rows.length));
-    const link = linkHeader(absolutePath(req), params, paging, rows.length, page.length);
-    if (link) res.set('Link', link);
-  }
   const opts = {
     displayValue: parseDisplayMode(params.get('sysparm_display_value')),
     fields: parseFields(TABLE, params.get('sysparm_fields')),
     expand: parseBool(params.get('sysparm_reference_fields'), true) ? CASE_EXPANDED_REFERENCES : [],
   };
-  res.json({ result: page.map((r) => shapePlain(state.store, TABLE, r, opts)) });
+  sendCasePage(req, res, params, rows, (page) => page.map((r) => shapePlain(state.store, TABLE, r, opts)));
 }
 
 function getOne(state: SimulatorState, req: Request, res: Response): void {

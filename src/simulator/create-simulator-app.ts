@@ -4,12 +4,14 @@ import { apiAccounting, methodOverride } from './api-accounting';
 import { requireApiAuth } from './api-auth';
 import { apiFaults, hibernation, latency } from './api-faults';
 import { attachmentRoutes } from './attachment-routes';
+import { caseActivityRoutes } from './case-activity-routes';
 import { caseRoutes } from './case-routes';
 import { oauthRoutes } from './oauth-routes';
 import { rateLimitRule } from './rate-limit';
 import { checkRequestHeaders } from './request-headers';
 import { errorBody, sendError } from './sn-errors';
 import type { SimulatorState } from './simulator-state';
+import { statsRoutes } from './stats-routes';
 import { tableRoutes } from './table-routes';
 import { dropResponseAfterCommit, writeSemaphore } from './write-faults';
 
@@ -31,9 +33,9 @@ export function createSimulatorApp(state: SimulatorState): express.Express {
   app.use(latency(state));
   app.use(oauthRoutes(state));
   app.use('/api', apiAccounting(state), apiFaults(state), requireApiAuth(state), rateLimitRule(state), dropResponseAfterCommit(state));
-  app.use('/api/now/attachment', attachmentRoutes(state));
-  app.use('/api/now', checkRequestHeaders(state), jsonBody, tableRoutes(state));
-  app.use('/api/sn_customerservice', checkRequestHeaders(state), jsonBody, caseRoutes(state));
+  app.use(['/api/now/attachment', '/api/now/v1/attachment'], attachmentRoutes(state));
+  app.use('/api/now', checkRequestHeaders(state), jsonBody, statsRoutes(state), tableRoutes(state));
+  app.use('/api/sn_customerservice', checkRequestHeaders(state), jsonBody, caseActivityRoutes(state), caseRoutes(state));
   app.use((_req: Request, res: Response) => {
     sendError(res, 400, 'Requested URI does not represent any resource', null);
   });

@@ -13,11 +13,13 @@ export interface EncodedQuery {
   unparsed: string[];
 }
 
-/** Operators, longest first so that `>=` wins over `>` and `NOTIN` over `IN`. */
+/** The encoded-query operators (r_OpAvailableFiltersQueries), longest first so that `>=` wins over `>`, `NOTIN` over `IN`. */
 export const OPERATORS = [
   '!=', '>=', '<=', '=', '>', '<', 'NOT LIKE', 'NOTLIKE', 'LIKE', 'STARTSWITH', 'ENDSWITH', 'NOT IN', 'NOTIN', 'IN',
-  'ISNOTEMPTY', 'ISEMPTY', 'EMPTYSTRING', 'ANYTHING', 'BETWEEN', 'SAMEAS', 'NSAMEAS',
-] as const;
+  'ISNOTEMPTY', 'ISEMPTY', 'EMPTYSTRING', 'ANYTHING', 'BETWEEN', 'SAMEAS', 'NSAMEAS', 'GT_FIELD', 'LT_FIELD',
+  'GT_OR_EQUALS_FIELD', 'LT_OR_EQUALS_FIELD', 'ON', 'NOTON', 'RELATIVEGT', 'RELATIVEGE', 'RELATIVELT', 'RELATIVELE',
+  'RELATIVEEE', 'MORETHAN', 'LESSTHAN', 'DYNAMIC',
+].sort((a, b) => b.length - a.length);
 
 const CONDITION = new RegExp(`^([a-z0-9_.]+?)(${OPERATORS.map((o) => o.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(.*)$`, 's');
 

@@ -35,8 +35,9 @@ function onStateChange(record: GlideRecord, from: string, ctx: RuleContext): voi
 
 /**
  * The incident's out-of-box behaviour on every write: opened_at / opened_by on insert, priority from
- * impact × urgency (a client-sent priority is overwritten), resolve / close / reopen bookkeeping, and
- * the data policy that a Resolved or Closed incident has a resolution code and close notes (403).
+ * impact × urgency (a client-sent priority is overwritten), resolve / close / reopen bookkeeping, the
+ * legacy `incident_state` kept equal to `state`, and the data policy that a Resolved or Closed incident
+ * has a resolution code and close notes (403).
  */
 export function incidentRule(record: GlideRecord, ctx: RuleContext): void {
   if (!ctx.previous) {
@@ -45,6 +46,7 @@ export function incidentRule(record: GlideRecord, ctx: RuleContext): void {
   }
   record.priority = PRIORITY_LOOKUP[`${record.impact}|${record.urgency}`] ?? record.priority;
   onStateChange(record, ctx.previous?.state ?? '', ctx);
+  record.incident_state = record.state;
   const missing = RESOLVED_STATES.has(record.state) ? MANDATORY_WHEN_RESOLVED.filter(([f]) => !record[f]?.trim()) : [];
   if (missing.length > 0) {
     throw operationFailed(`Data Policy Exception: \n\tThe following fields are mandatory: ${missing.map(([, label]) => label).join(', ')}`);

@@ -1,10 +1,11 @@
 import type { GlideRecord } from './glide-values';
 import type { RecordStore } from './record-store';
 
-const LABELS: Readonly<Record<string, string>> = { comments: 'Additional comments', work_notes: 'Work notes' };
+/** The labels of the journal fields, as headers and the activity stream show them. */
+export const JOURNAL_LABELS: Readonly<Record<string, string>> = { comments: 'Additional comments', work_notes: 'Work notes' };
 
 /** The name a journal header shows for a user_name: the sys_user's (or customer contact's) name, else the user_name. */
-function authorName(store: RecordStore, userName: string): string {
+export function authorName(store: RecordStore, userName: string): string {
   const person = store.rowsWhere('sys_user', 'user_name', userName)[0] ?? store.rowsWhere('customer_contact', 'user_name', userName)[0];
   return person?.name || userName;
 }
@@ -21,5 +22,5 @@ export function journalHistory(store: RecordStore, table: string, record: GlideR
     .filter((j) => j.name === table && elements.includes(j.element))
     .reverse()
     .sort((a, b) => b.sys_created_on.localeCompare(a.sys_created_on));
-  return entries.map((j) => `${j.sys_created_on} - ${authorName(store, j.sys_created_by)} (${LABELS[j.element] ?? j.element})\n${j.value}\n\n`).join('');
+  return entries.map((j) => `${j.sys_created_on} - ${authorName(store, j.sys_created_by)} (${JOURNAL_LABELS[j.element] ?? j.element})\n${j.value}\n\n`).join('');
 }

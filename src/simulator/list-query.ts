@@ -18,11 +18,14 @@ export interface ListQueryOptions {
  */
 export function runListQuery(state: SimulatorState, table: string, params: URLSearchParams, user: string, options: ListQueryOptions = {}): GlideRecord[] {
   const encoded = params.get('sysparm_query') ?? '';
+  const userSysId = state.store.rowsWhere('sys_user', 'user_name', user)[0]?.sys_id ?? '';
   const ctx: QueryContext = {
     store: state.store,
     table,
     now: state.clock.now(),
-    userSysId: state.store.rows('sys_user').find((u) => u.user_name === user)?.sys_id ?? '',
+    userSysId,
+    userName: user,
+    userGroups: () => state.store.rowsWhere('sys_user_grmember', 'user', userSysId).map((m) => m.group),
     invalidQueryReturnsNoRows: state.knobs.invalidQueryReturnsNoRows,
   };
   const query = parseEncodedQuery(encoded);

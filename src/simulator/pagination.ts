@@ -1,3 +1,6 @@
+import type { Request, Response } from 'express';
+import { absolutePath } from './request-context';
+
 /** One page of a list request. */
 export interface PageRequest {
   limit: number;
@@ -47,4 +50,19 @@ export function linkHeader(
     links.push(`${pageUrl(absolutePath, echoed, last, limit)};rel="last"`);
   }
   return links.join(',');
+}
+
+/**
+ * Sends one page of `items` as the Case API does: `{"result": wrap(page)}`, with X-Total-Count and Link
+ * only "when sysparm_limit or sysparm_offset are specified".
+ */
+export function sendCasePage<T>(req: Request, res: Response, params: URLSearchParams, items: T[], wrap: (page: T[]) => unknown): void {
+  const paging = parsePaging(params, 10_000);
+  const page = items.slice(paging.offset, paging.offset + paging.limit);
+  if (params.has('sysparm_limit') || params.has('sysparm_offset')) {
+    res.set('X-Total-Count', String(items.length));
+    const link = linkHeader(absolutePath(req), params, paging, items.length, page.length);
+    if (link) res.set('Link', link);
+  }
+  res.json({ result: wrap(page) });
 }

@@ -1,77 +1,10 @@
-import type { EncodedQuery, QueryCondition } from './encoded-query';
-import { displayValueAt, fieldTarget, valueAt } from './field-paths';
-import type { GlideRecord, RecordStore } from './record-store';
-import { evaluateScriptValue, type ScriptContext } from './script-values';
+import type { EncodedQuery } from './encoded-query';
+import { fieldTarget, valueAt } from './field-paths';
+import { compileCondition, type Predicate, type QueryContext } from './query-conditions';
+import { compareValues } from './query-operators';
+import type { GlideRecord } from './record-store';
 
-/** What evaluating a query needs besides the rows. */
-export interface QueryContext extends ScriptContext {
-  store: RecordStore;
-  table: string;
-  /** `glide.invalid_query.returns_no_rows`. */
-  invalidQueryReturnsNoRows: boolean;
-  /** Name-value pair filters also match display values (choice labels, referenced display values). */
-  matchDisplayValues?: boolean;
-}
-
-type Predicate = (record: GlideRecord) => boolean;
-
-const NUMBER = /^-?\d+(\.\d+)?$/;
-
-/** Compares two stored strings: numerically when both are numbers, else as text (dates sort as text). */
-export function compareValues(a: string, b: string): number {
-  if (NUMBER.test(a) && NUMBER.test(b)) return Number(a) - Number(b);
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function test(operator: string, actual: string, value: string, other?: string): boolean {
-  switch (operator) {
-    case '=': return actual === value;
-    case '!=': return actual !== value;
-    case '>': return compareValues(actual, value) > 0;
-    case '>=': return compareValues(actual, value) >= 0;
-    case '<': return compareValues(actual, value) < 0;
-    case '<=': return compareValues(actual, value) <= 0;
-    case 'LIKE': return actual.includes(value);
-    case 'NOT LIKE': case 'NOTLIKE': return !actual.includes(value);
-    case 'STARTSWITH': return actual.startsWith(value);
-    case 'ENDSWITH': return actual.endsWith(value);
-    case 'IN': return value.split(',').includes(actual);
-    case 'NOT IN': case 'NOTIN': return !value.split(',').includes(actual);
-    case 'ISEMPTY': case 'EMPTYSTRING': return actual === '';
-    case 'ISNOTEMPTY': return actual !== '';
-    case 'ANYTHING': return true;
-    case 'BETWEEN': return compareValues(actual, value) >= 0 && compareValues(actual, other ?? '') <= 0;
-    case 'SAMEAS': return actual === other;
-    case 'NSAMEAS': return actual !== other;
-    default: return false;
-  }
-}
-
-/** Builds the predicate of one condition, or undefined when it is invalid (unknown field or script). */
-function compileCondition(c: QueryCondition, ctx: QueryContext): Predicate | undefined {
-  if (!fieldTarget(ctx.table, c.field)) return undefined;
-  const read = (r: GlideRecord) => valueAt(ctx.store, ctx.table, r, c.field);
-  if (c.operator === 'SAMEAS' || c.operator === 'NSAMEAS') {
-    if (!fieldTarget(ctx.table, c.value)) return undefined;
-    return (r) => test(c.operator, read(r), '', valueAt(ctx.store, ctx.table, r, c.value));
-  }
-  let value: string | undefined = c.value;
-  let other: string | undefined;
-  if (c.operator === 'BETWEEN') {
-    const [from, to] = c.value.split('@');
-    value = evaluateScriptValue(from ?? '', ctx);
-    other = evaluateScriptValue(to ?? '', ctx);
-    if (other === undefined) return undefined;
-  } else {
-    value = evaluateScriptValue(c.value, ctx);
-  }
-  if (value === undefined) return undefined;
-  const v = value;
-  if (ctx.matchDisplayValues && c.operator === '=') {
-    return (r) => read(r) === v || displayValueAt(ctx.store, ctx.table, r, c.field) === v;
-  }
-  return (r) => test(c.operator, read(r), v, other);
-}
+export type { QueryContext } from './query-conditions';
 
 /** The sys_ids a single-group query is restricted to (`sys_id=x` or `sys_idINa,b`), if it is. */
 function sysIdsOf(query: EncodedQuery): Set<string> | undefined {

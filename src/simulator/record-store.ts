@@ -71,10 +71,14 @@ export class RecordStore {
     return this.indexes.lookup(table, column, value);
   }
 
-  /** The display value of a referenced record ("" when it does not exist). */
+  /**
+   * The display value of a referenced record ("" when it does not exist). `sys_domain` holds "global" on an
+   * instance without domain separation, a reference to sys_user_group that reads as "global".
+   */
   displayValueOf(table: string, sysId: string): string {
     const def = TABLES.get(table);
     const row = this.row(table, sysId);
+    if (!row && table === 'sys_user_group' && sysId === 'global') return 'global';
     return def && row ? (row[def.displayField] ?? '') : '';
   }
 

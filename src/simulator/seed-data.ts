@@ -3,6 +3,7 @@ import { stableSysId } from './glide-values';
 import type { RecordStore } from './record-store';
 import { SEED_IDS, seedAt } from './seed-ids';
 import { seedIncidents, seedItsmReferenceData } from './seed-itsm';
+import { seedReferenceData } from './seed-reference';
 
 export { SEED_IDS } from './seed-ids';
 
@@ -63,6 +64,7 @@ export function seedData(store: RecordStore): void {
     sys_id: SEED_IDS.user(user_name), user_name, first_name, last_name, name: `${first_name} ${last_name}`, email, title,
   }, { ...at(0), user: 'system' }));
   seedItsmReferenceData(store);
+  seedReferenceData(store);
   ACCOUNTS.forEach(([name, city, country, phone, website], i) => store.insert('customer_account', {
     sys_id: SEED_IDS.account(i), name, city, country, phone, website,
   }, at(1)));
@@ -87,6 +89,7 @@ function seedCases(store: RecordStore): void {
       description: `${short_description}. Reported by ${CONTACTS[contact][0]} ${CONTACTS[contact][1]}.`,
       priority: PRIORITIES[i % PRIORITIES.length], account: SEED_IDS.account(Math.floor(contact / 2)), contact: SEED_IDS.contact(contact),
       contact_type: ['web', 'email', 'phone'][i % 3], assigned_to: i % 5 === 4 ? '' : agents[i % agents.length],
+      ...(i >= 10 && i < 16 ? { product: SEED_IDS.product(i % 3) } : {}), ...(i >= 18 ? { consumer: SEED_IDS.consumer(i - 18) } : {}),
     }, { ...at(opened), user: 'admin' });
     const state = STATES[i % STATES.length];
     if (state !== '1') {

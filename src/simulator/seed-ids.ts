@@ -13,6 +13,13 @@ export const SEED_IDS = {
   group: (i: number) => stableSysId(`sys_user_group:${i}`),
   company: (i: number) => stableSysId(`core_company:${i}`),
   change: (i: number) => stableSysId(`change_request:${i}`),
+  membership: (i: number) => stableSysId(`sys_user_grmember:${i}`),
+  /** Product model i (`cmdb_model`, a case's `product`). */
+  product: (i: number) => stableSysId(`cmdb_model:${i}`),
+  /** B2C consumer i (`csm_consumer`, a case's `consumer`). */
+  consumer: (i: number) => stableSysId(`csm_consumer:${i}`),
+  /** Change task i (0-based) of change 0 has number CTASK{10001 + i}. */
+  changeTask: (i: number) => stableSysId(`change_task:${i}`),
   /** Incident i (0-based) has number INC{10001 + i}. */
   incident: (i: number) => stableSysId(`incident:${i}`),
 };

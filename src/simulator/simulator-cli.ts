@@ -2,24 +2,27 @@ import { createLogger } from '../lib/logger';
 import { listenError } from '../lib/port-check';
 import { SANDBOX_CLIENT, SANDBOX_USER, startSimulator, type Simulator } from './index';
 
-/** Where `snowgate simulator` listens (parsed by the program; defaults 3100 and 127.0.0.1). */
+/** How `snowgate simulator` runs (parsed by the program; defaults 3100, 127.0.0.1, client_credentials off). */
 export interface SimulatorArgs {
   port: number;
   host: string;
+  /** Turn the client_credentials grant on (off by default, as on a real instance). */
+  clientCredentials?: boolean;
 }
 
 /**
- * `snowgate simulator [--port N] [--host H]`: starts the seeded simulator, prints its URL and the
- * sandbox credentials, and stops on SIGINT / SIGTERM. Resolves with the running simulator.
+ * `snowgate simulator [--port N] [--host H] [--client-credentials]`: starts the seeded simulator, prints its
+ * URL and the sandbox credentials, and stops on SIGINT / SIGTERM. Resolves with the running simulator.
  */
-export async function runSimulatorCli({ port, host }: SimulatorArgs): Promise<Simulator> {
+export async function runSimulatorCli({ port, host, clientCredentials = false }: SimulatorArgs): Promise<Simulator> {
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', { role: 'simulator' });
-  const sim = await startSimulator({ port, host, logger }).catch((err: unknown) => {
+  const sim = await startSimulator({ port, host, logger, knobs: { clientCredentialsEnabled: clientCredentials } }).catch((err: unknown) => {
     throw listenError(err, port, '--port');
   });
   const lines = [
     `ServiceNow simulator listening on ${sim.url}`,
     `  OAuth client:  ${SANDBOX_CLIENT.clientId} / ${SANDBOX_CLIENT.clientSecret}   (token: POST ${sim.url}/oauth_token.do)`,
+    `  client_credentials grant: ${clientCredentials ? 'on' : 'off, as on a real instance (--client-credentials turns it on)'}`,
     `  User:          ${SANDBOX_USER.username} / ${SANDBOX_USER.password}   (basic auth and password grant)`,
     `  Try:           curl -u ${SANDBOX_USER.username}:${SANDBOX_USER.password} '${sim.url}/api/now/table/sn_customerservice_case?sysparm_limit=2'`,
     `  Knobs/stats:   POST ${sim.url}/__sim/knobs, GET ${sim.url}/__sim/stats`,

@@ -21,7 +21,11 @@ export interface SimulatorKnobs {
   accessTokenLifespanSec: number;
   /** Refresh token lifespan in seconds. Default 8640000 (100 days). */
   refreshTokenLifespanSec: number;
-  /** Whether the client_credentials grant is enabled (a system property on a real instance). Default true. */
+  /**
+   * `glide.oauth.inbound.client.credential.grant_type.enabled`: whether the client_credentials grant works at
+   * all (it also needs `oauthApplicationUser`). Default false, as on a real instance: an admin creates the
+   * property. The sandbox turns it on; tests and benchmarks that use the grant pass `{ clientCredentialsEnabled: true }`.
+   */
   clientCredentialsEnabled: boolean;
   /** Show an HTML consent page on /oauth_auth.do instead of auto-approving. Default false. */
   requireConsent: boolean;
@@ -76,7 +80,7 @@ export function defaultKnobs(): SimulatorKnobs {
     force401: false,
     accessTokenLifespanSec: 1800,
     refreshTokenLifespanSec: 8_640_000,
-    clientCredentialsEnabled: true,
+    clientCredentialsEnabled: false,
     requireConsent: false,
     auditDeleteSuppressedTables: [],
     invalidQueryReturnsNoRows: false,

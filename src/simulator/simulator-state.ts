@@ -1,5 +1,6 @@
 import { silentLogger, type Logger } from '../lib/logger';
 import { OAuthTokenStore, type OAuthClient } from './oauth-tokens';
+import { seedDictionary } from './dictionary-rows';
 import { RecordStore } from './record-store';
 import { createClock, type SimulatorClock } from './simulator-clock';
 import { applyKnobs, defaultKnobs, type SimulatorKnobs } from './simulator-knobs';
@@ -26,7 +27,7 @@ export interface SimulatorState {
   passwords: Map<string, string>;
 }
 
-/** Creates an empty state (no seed data) with default knobs overridden by `knobs`. */
+/** Creates a state with no data but the dictionary (`sys_dictionary`), with default knobs overridden by `knobs`. */
 export function createSimulatorState(options: { knobs?: Partial<SimulatorKnobs>; logger?: Logger } = {}): SimulatorState {
   const knobs = defaultKnobs();
   if (options.knobs) applyKnobs(knobs, options.knobs);
@@ -35,6 +36,7 @@ export function createSimulatorState(options: { knobs?: Partial<SimulatorKnobs>;
   const logger = options.logger ?? silentLogger;
   const webhooks = new WebhookEmitter(stats, logger, () => knobs.webhookConcurrency);
   const store = new RecordStore(clock, knobs, (change) => webhooks.onChange(change));
+  seedDictionary(store);
   return {
     knobs,
     clock,

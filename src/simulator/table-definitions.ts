@@ -1,31 +1,7 @@
-/**
- * The tables the simulator knows, with their columns, reference fields, choice labels and the
- * field that gives a record its display value. A table not listed here is "Invalid table".
- */
-export interface TableDefinition {
-  name: string;
-  /** Columns besides the system columns every table has. */
-  columns: readonly string[];
-  /** Reference columns and the table each one points to. */
-  references: Readonly<Record<string, string>>;
-  /** Choice columns: stored value → label (used for display values). */
-  choices: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  /** The column whose value is the record's display value. */
-  displayField: string;
-  /** Auto-numbering prefix and width (e.g. CS + 7 digits), when the table has a `number`. */
-  numbering?: { prefix: string; digits: number; start: number };
-  /** Journal columns: writing them creates sys_journal_field rows; they always read back as "". */
-  journalFields: readonly string[];
-  /** Values for columns a new record leaves out (computed defaults are added by the store). */
-  defaults: Readonly<Record<string, string>>;
-  /** GlideDateTime columns: with `sysparm_input_display_value=true` they are read in the writer's time zone. */
-  dateTimes: readonly string[];
-  /** String columns with a maximum length: a longer write is cut to it (as the database column does). */
-  maxLengths: Readonly<Record<string, number>>;
-}
+import { SYSTEM_COLUMNS, table, type TableDefinition } from './table-definition';
+import { REFERENCE_TABLES } from './reference-tables';
 
-/** Columns every record has. */
-export const SYSTEM_COLUMNS = ['sys_id', 'sys_created_on', 'sys_created_by', 'sys_updated_on', 'sys_updated_by', 'sys_mod_count', 'sys_tags'] as const;
+export { SYSTEM_COLUMNS, type TableDefinition } from './table-definition';
 
 const CASE_STATES = { '1': 'New', '10': 'Open', '18': 'Awaiting Info', '6': 'Resolved', '3': 'Closed' };
 const PRIORITIES = { '1': '1 - Critical', '2': '2 - High', '3': '3 - Moderate', '4': '4 - Low' };
@@ -42,10 +18,6 @@ const INCIDENT_CONTACT_TYPES = { email: 'Email', phone: 'Phone', 'self-service':
 const KB_STATES = {
   draft: 'Draft', review: 'Review', published: 'Published', pending_retirement: 'Pending Retirement', retired: 'Retired', outdated: 'Outdated',
 };
-
-function table(def: Partial<TableDefinition> & Pick<TableDefinition, 'name' | 'columns' | 'displayField'>): TableDefinition {
-  return { references: {}, choices: {}, journalFields: [], defaults: {}, dateTimes: [], maxLengths: {}, ...def };
-}
 
 const DEFINITIONS: TableDefinition[] = [
   table({
@@ -75,11 +47,12 @@ const DEFINITIONS: TableDefinition[] = [
       'number', 'short_description', 'description', 'state', 'priority', 'impact', 'urgency', 'account', 'contact', 'consumer',
       'product', 'assigned_to', 'assignment_group', 'opened_at', 'opened_by', 'resolved_at', 'resolved_by', 'closed_at', 'closed_by',
       'contact_type', 'category', 'subcategory', 'case', 'comments', 'work_notes', 'comments_and_work_notes', 'active', 'escalation',
-      'close_notes', 'resolution_code', 'sys_class_name', 'sys_domain',
+      'close_notes', 'resolution_code', 'sys_class_name', 'sys_domain', 'company',
     ],
     references: {
       account: 'customer_account', contact: 'customer_contact', assigned_to: 'sys_user', opened_by: 'sys_user',
-      resolved_by: 'sys_user', closed_by: 'sys_user', assignment_group: 'sys_user_group',
+      resolved_by: 'sys_user', closed_by: 'sys_user', assignment_group: 'sys_user_group', consumer: 'csm_consumer',
+      product: 'cmdb_model', company: 'core_company', sys_domain: 'sys_user_group',
     },
     choices: {
       state: CASE_STATES, priority: PRIORITIES, impact: IMPACT_URGENCY, urgency: IMPACT_URGENCY,
@@ -140,13 +113,15 @@ const DEFINITIONS: TableDefinition[] = [
       'caller_id', 'opened_by', 'opened_at', 'assigned_to', 'assignment_group', 'resolved_by', 'resolved_at', 'closed_by', 'closed_at',
       'company', 'correlation_id', 'correlation_display', 'caused_by', 'reopened_by', 'reopened_time', 'reopen_count', 'cause',
       'category', 'subcategory', 'contact_type', 'comments', 'work_notes', 'comments_and_work_notes', 'active', 'sys_class_name', 'sys_domain',
+      'incident_state',
     ],
     references: {
       caller_id: 'sys_user', opened_by: 'sys_user', assigned_to: 'sys_user', resolved_by: 'sys_user', closed_by: 'sys_user',
       reopened_by: 'sys_user', assignment_group: 'sys_user_group', company: 'core_company', caused_by: 'change_request',
+      sys_domain: 'sys_user_group',
     },
     choices: {
-      state: INCIDENT_STATES, impact: IMPACT_URGENCY, urgency: IMPACT_URGENCY, priority: INCIDENT_PRIORITIES, hold_reason: HOLD_REASONS,
+      state: INCIDENT_STATES, incident_state: INCIDENT_STATES, impact: IMPACT_URGENCY, urgency: IMPACT_URGENCY, priority: INCIDENT_PRIORITIES, hold_reason: HOLD_REASONS,
       close_code: CLOSE_CODES, category: INCIDENT_CATEGORIES, contact_type: INCIDENT_CONTACT_TYPES,
     },
     displayField: 'number',
@@ -155,11 +130,12 @@ const DEFINITIONS: TableDefinition[] = [
     dateTimes: ['opened_at', 'resolved_at', 'closed_at', 'reopened_time'],
     maxLengths: { short_description: 160, correlation_id: 100, correlation_display: 100 },
     defaults: {
-      state: '1', impact: '3', urgency: '3', priority: '5', category: 'inquiry', active: 'true', reopen_count: '0',
+      state: '1', incident_state: '1', impact: '3', urgency: '3', priority: '5', category: 'inquiry', active: 'true', reopen_count: '0',
       sys_class_name: 'incident', sys_domain: 'global',
     },
   }),
   table({ name: 'sys_audit_delete', columns: ['tablename', 'documentkey', 'display_value'], displayField: 'documentkey' }),
+  ...REFERENCE_TABLES,
 ];
 
 /** Every known table by name. */

@@ -88,8 +88,19 @@ function remove(state: SimulatorState, req: Request, res: Response): void {
 }
 
 /**
+ * 405 for a method the path does not take (DELETE, PUT or PATCH on a table, POST on a record), with an
+ * `Allow` header; the body wording is UNCONFIRMED.
+ */
+function methodNotAllowed(allow: string) {
+  return (req: Request, res: Response): void => {
+    res.set('Allow', allow);
+    sendError(res, 405, 'Method not Supported', `${req.method} method not supported for API`);
+  };
+}
+
+/**
  * The Table API, mounted at `/api/now`: `/table/{table}` and `/{v1|v2}/table/{table}` with GET
- * (and HEAD) list and single, POST, PUT, PATCH, DELETE.
+ * (and HEAD) list and single, POST, PUT, PATCH, DELETE; other methods 405.
  */
 export function tableRoutes(state: SimulatorState): express.Router {
   const router = express.Router();
@@ -101,5 +112,7 @@ export function tableRoutes(state: SimulatorState): express.Router {
   router.put(item, (req, res) => update(state, req, res));
   router.patch(item, (req, res) => update(state, req, res));
   router.delete(item, (req, res) => remove(state, req, res));
+  router.all(collection, methodNotAllowed('GET, HEAD, POST'));
+  router.all(item, methodNotAllowed('GET, HEAD, PUT, PATCH, DELETE'));
   return router;
 }

@@ -45,6 +45,21 @@ describe('GET /instances/:id/business-rules', () => {
     expect(JSON.stringify(res.body)).not.toContain(TEST_SECRET.slice(6));
   });
 
+  it('with ?scope=x_…, then the scoped-app rules (all async, CertificateEncryption, scoped property names); a bad scope is 400', async () => {
+    const res = await request(app()).get('/instances/acme/business-rules?scope=x_acme_snowgate').set('Authorization', `Bearer ${ADMIN}`);
+    expect(res.status).toBe(200);
+    expect(res.body.scope).toBe('x_acme_snowgate');
+    expect(res.body.rules.every((r: { when: string }) => r.when === 'async')).toBe(true);
+    expect(res.body.rules[0].script).toContain('CertificateEncryption.generateMac');
+    expect(res.body.rules[0].script).not.toContain('GlideCertificateEncryption');
+    expect(res.body.properties.map((p: { name: string }) => p.name)).toEqual(['x_acme_snowgate.webhook.url', 'x_acme_snowgate.webhook.secret', 'x_acme_snowgate.webhook.enabled']);
+    expect(res.body.readme).toContain('now-sdk build');
+    const bad = await request(app()).get('/instances/acme/business-rules?scope=acme').set('Authorization', `Bearer ${ADMIN}`);
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_scope']);
+    const noSet = await request(app()).get('/instances/acme/business-rules/update-set.xml?scope=x_acme_snowgate').set('Authorization', `Bearer ${ADMIN}`);
+    expect([noSet.status, noSet.body.error.code]).toEqual([400, 'global_scope_only']);
+  });
+
   it('when the admin token is missing, then 401 and no scripts', async () => {
     const res = await request(app()).get('/instances/acme/business-rules');
     expect(res.status).toBe(401);

@@ -57,11 +57,17 @@ describe('a generated script run as ServiceNow runs it', () => {
     expect(req.headers['webhook-signature']).toBe(`v1,${mac}`);
   });
 
-  it('signs the same way in a scoped context, where only CertificateEncryption exists', () => {
+  it('the scoped-app script signs the same way where only CertificateEncryption and the scoped gs exist, reading its scope\'s properties', () => {
     const change = allChanges()[1]!;
-    const result = run(change, { scope: 'scoped' });
+    const scoped = buildBusinessRuleBundle({ instanceId: 'sandbox', publicUrl: 'http://localhost:3000', scope: 'x_acme_snowgate' });
+    const script = scoped.scripts.find((s) => s.table === change.table)!.script;
+    const props = { 'x_acme_snowgate.webhook.url': BASE, 'x_acme_snowgate.webhook.secret': TEST_SECRET };
+    const result = runBusinessRule(script, { current: currentFor(change), properties: props, scope: 'scoped' });
     expect(result.errors).toEqual([]);
     expect(() => new Webhook(TEST_SECRET).verify(result.requests[0]!.body, result.requests[0]!.headers)).not.toThrow();
+    const failing = runBusinessRule(script, { current: currentFor(change), properties: props, scope: 'scoped', answer: { status: 500 } });
+    expect(failing.errors).toEqual([expect.stringContaining('HTTP 500')]);
+    expect(() => runBusinessRule(scriptFor(change.table), { current: currentFor(change), properties: properties(BASE), scope: 'scoped' })).not.toThrow();
   });
 
   it('when current.operation() says nothing (async job), then the operation comes from sys_mod_count', () => {
@@ -79,13 +85,13 @@ describe('a generated script run as ServiceNow runs it', () => {
   });
 });
 
-describe('failures are logged with gs.error and never thrown into the transaction', () => {
+describe('failures are logged with gs.logError (source snowgate) and never thrown into the transaction', () => {
   const change = allChanges()[1]!;
 
   it('when the properties are missing, then nothing is sent and an error names them', () => {
     const result = run(change, { properties: {} });
     expect(result.requests).toEqual([]);
-    expect(result.errors).toEqual([expect.stringContaining('snowgate.webhook.secret')]);
+    expect(result.errors).toEqual([expect.stringMatching(/^snowgate: snowgate: webhook .*snowgate\.webhook\.secret/)]);
   });
 
   it('when the secret reads back without its whsec_ prefix (e.g. still encrypted), then nothing is sent', () => {
@@ -111,6 +117,11 @@ describe('failures are logged with gs.error and never thrown into the transactio
     expect(result.errors).toEqual([expect.stringContaining('Illegal base64')]);
   });
 
+  it('when the logging API itself is missing (the wrong scope), then the rule still never throws', () => {
+    const result = run(change, { scope: 'scoped', answer: { status: 500 } });
+    expect(result.errors).toEqual([]);
+  });
+
   it('a 200 duplicate answer is not an error', () => {
     expect(run(change, { answer: { status: 200 } }).errors).toEqual([]);
   });
@@ -120,7 +131,7 @@ describe('rule conditions', () => {
   const conditionOf = (table: string) => bundle.rules.find((r) => r.table === table)!.condition;
   const evaluate = (condition: string, values: Record<string, string>, enabled = 'true') => {
     const gs = { getProperty: (k: string, alt: string) => (k === 'snowgate.webhook.enabled' ? enabled : alt) };
-    return vm.runInNewContext(condition, { current: values, gs }) as boolean;
+    return vm.runInNewContext(condition, { current: new FakeGlideRecord('x', values, null), gs }) as boolean;
   };
 
   it('journal entries: only comments and work notes of cases', () => {

@@ -71,6 +71,7 @@ describe('snowgate backfill resolves instances as the running gateway does', () 
 
   it('when the sandbox ran in this folder, then --instance sandbox reads its simulator with the identity kept in .snowgate/', async () => {
     recordSandboxRun(new LocalState(path.join(dir, '.snowgate')), newSandboxSecrets(), { simulatorUrl: f.sim.url, gatewayUrl: 'http://127.0.0.1:9' });
+    f.sim.knobs.clientCredentialsEnabled = true; // as the sandbox's own simulator has it
     const { out } = await backfill(f, dir, 'sandbox');
     expect(out).toMatch(/backfill of sandbox complete/);
     expect((await f.jobs()).filter((j) => j.instanceId === 'sandbox' && j.table === CASE)).toHaveLength(20);

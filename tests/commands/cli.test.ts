@@ -38,8 +38,8 @@ function cliProcess(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code
 /** Each command with the options and defaults its help must show. */
 const COMMANDS: Array<[string, RegExp[]]> = [
   ['start', [/SNOWGATE_SIMULATOR_PORT\s+the sandbox's ServiceNow simulator \(default 3100\)/, /SNOWGATE_SANDBOX/, /PORT, HOST\s+HTTP listener \(default 3000, 0\.0\.0\.0\)/]],
-  ['simulator', [/--port <n>\s+port to listen on \(0 = any free port\) \(default: 3100\)/, /--host <host>\s+interface to bind \(default: "127\.0\.0\.1"\)/]],
-  ['generate-scripts', [/--instance <id>/, /--out <dir>\s+output folder \(default: "servicenow-scripts"\)/, /--public-url <url>/]],
+  ['simulator', [/--port <n>\s+port to listen on \(0 = any free port\) \(default: 3100\)/, /--host <host>\s+interface to bind \(default: "127\.0\.0\.1"\)/, /--client-credentials\s+turn the client_credentials grant on/]],
+  ['generate-scripts', [/--instance <id>/, /--out <dir>\s+output folder \(default: "servicenow-scripts"\)/, /--public-url <url>/, /--scope <x_scope>/]],
   ['backfill', [/--instance <id>/, /--since <time>/, /--page-size <n>\s+rows per request \(default: 500\)/]],
 ];
 
@@ -73,6 +73,8 @@ describe('the snowgate command line', () => {
     const port = await cli('simulator', '--port', '70000');
     expect(port.code).toBe(EXIT.usage);
     expect(port.err).toContain('--port must be an integer from 0 to 65535');
+    const scope = await cli('generate-scripts', '--scope', 'acme');
+    expect([scope.code, scope.err]).toEqual([EXIT.usage, expect.stringContaining('expected a scope name')]);
     expect((await cli('backfill', '--since', '2026-01-01 00:00:00')).err).toContain("required option '--instance <id>' not specified");
     expect((await cli('frobnicate')).code).toBe(EXIT.usage);
   });

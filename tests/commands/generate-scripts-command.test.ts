@@ -17,7 +17,7 @@ const PREFIX = uniquePrefix('scripts');
 /** The shared Redis under this file's own prefix, so that no other run's instances are seen. */
 const REDIS = { REDIS_URL: SHARED_REDIS_URL, SNOWGATE_QUEUE_PREFIX: PREFIX };
 
-async function cli(args: { instance?: string; out?: string; publicUrl?: string }, env: NodeJS.ProcessEnv = {}, cwd = tmp(), now = new Date('2026-11-22T10:00:00Z')) {
+async function cli(args: { instance?: string; out?: string; publicUrl?: string; scope?: string }, env: NodeJS.ProcessEnv = {}, cwd = tmp(), now = new Date('2026-11-22T10:00:00Z')) {
   const lines: string[] = [];
   await runGenerateScriptsCommand({ out: 'servicenow-scripts', ...args }, { env: { ...REDIS, ...env }, cwd, print: (l) => lines.push(l), now: () => now });
   return { lines, cwd };
@@ -32,7 +32,8 @@ describe('snowgate generate-scripts', () => {
   it('with no instance configured, writes the sandbox files into servicenow-scripts/ with SNOWGATE_PUBLIC_URL', async () => {
     const { cwd } = await cli({}, { SNOWGATE_PUBLIC_URL: 'https://gw.example.com/' });
     const dir = path.join(cwd, 'servicenow-scripts');
-    expect(fs.readdirSync(dir).sort()).toEqual(['README.md', 'sn_customerservice_case.js', 'sys_attachment.js', 'sys_journal_field.js', 'update-set.xml']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['README.md', 'fluent-app', 'sn_customerservice_case.js', 'sys_attachment.js', 'sys_journal_field.js', 'update-set.xml']);
+    expect(fs.readdirSync(path.join(dir, 'fluent-app', 'src', 'fluent')).sort()).toEqual(['business-rules.now.ts', 'properties.now.ts']);
     expect(fs.readFileSync(path.join(dir, 'update-set.xml'), 'utf8')).toContain('https://gw.example.com/webhooks/sandbox');
   });
 
@@ -57,9 +58,19 @@ describe('snowgate generate-scripts', () => {
     fs.writeFileSync(config, JSON.stringify({ instances: [acme({ 'webhook.tables': ['kb_knowledge'] })] }));
     await cli({}, { SNOWGATE_CONFIG: config }, dir);
     expect(fs.readdirSync(path.join(dir, 'servicenow-scripts'))).toContain('kb_knowledge.js');
-    for (const f of fs.readdirSync(path.join(dir, 'servicenow-scripts'))) {
-      expect(fs.readFileSync(path.join(dir, 'servicenow-scripts', f), 'utf8')).not.toContain(TEST_SECRET.slice(6));
+    const files = fs.readdirSync(path.join(dir, 'servicenow-scripts'), { recursive: true, encoding: 'utf8' });
+    expect(files).toContain(path.join('fluent-app', 'src', 'server', 'kb_knowledge.server.js'));
+    for (const f of files) {
+      if (fs.statSync(path.join(dir, 'servicenow-scripts', f)).isFile()) expect(fs.readFileSync(path.join(dir, 'servicenow-scripts', f), 'utf8')).not.toContain(TEST_SECRET.slice(6));
     }
+  });
+
+  it('with --scope, writes the scoped-app rules and no update set', async () => {
+    const { cwd } = await cli({ scope: 'x_acme_snowgate', out: 'scoped' });
+    const out = path.join(cwd, 'scoped');
+    expect(fs.existsSync(path.join(out, 'update-set.xml'))).toBe(false);
+    expect(fs.readFileSync(path.join(out, 'sn_customerservice_case.js'), 'utf8')).toContain("'x_acme_snowgate.webhook.url'");
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'fluent-app', 'now.config.json'), 'utf8')).scope).toBe('x_acme_snowgate');
   });
 
   it('when the instance was created through the admin API, then its extra tables come from Redis, decrypted with the key kept in .snowgate/', async () => {

@@ -65,7 +65,7 @@ export function acmeInstance(o: { simulatorUrl: string; subscriberUrl: string; w
  * (own prefix), and a local subscriber verifying signatures — an instance `acme` connecting them.
  */
 export async function startTestPipeline(options: TestPipelineOptions = {}): Promise<TestPipeline> {
-  const sim = await startSimulator({ port: 0, knobs: options.knobs });
+  const sim = await startSimulator({ port: 0, knobs: { clientCredentialsEnabled: true, ...options.knobs } });
   const webhookSecret = newSecret();
   const signatureKey = newSecret();
   const subscriber = await startEventSubscriber({ signatureKey, responses: options.responses });

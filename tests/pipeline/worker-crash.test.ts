@@ -18,7 +18,7 @@ describe('when a worker process is killed mid-job', () => {
   const signatureKey = newSecret();
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
+    sim = await startSimulator({ port: 0, knobs: { clientCredentialsEnabled: true } });
     subscriber = await startEventSubscriber({ signatureKey });
   });
   afterAll(async () => {

@@ -23,7 +23,7 @@ describe('OAuth and test-connection routes', () => {
   const r = testRedis('routes');
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
+    sim = await startSimulator({ port: 0, knobs: { clientCredentialsEnabled: true } });
     registry = new InstanceRegistry();
     tokens = tokenManager(r.redis, r.prefix, registry);
     const app = express();

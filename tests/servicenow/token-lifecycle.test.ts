@@ -21,7 +21,7 @@ describe('OAuth token lifecycle against the simulator', () => {
   const r = testRedis('tokens');
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0, knobs: { accessTokenLifespanSec: 3 } });
+    sim = await startSimulator({ port: 0, knobs: { accessTokenLifespanSec: 3, clientCredentialsEnabled: true } });
   });
   afterAll(async () => {
     await sim.close();

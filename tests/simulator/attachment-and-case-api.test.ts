@@ -48,11 +48,62 @@ describe('Attachment API', () => {
     expect(sim.store.list('sys_audit_delete').find((r) => r.documentkey === meta.sys_id)?.tablename).toBe('sys_attachment');
   });
 
-  it('when the target record does not exist, then the upload is refused with 400', async () => {
+  it('when the target record does not exist, then the upload is 404 (as documented) and nothing is stored; a missing parameter is 400', async () => {
+    const before = sim.store.list('sys_attachment').length;
     const res = await fetch(`${sim.url}/api/now/attachment/file?table_name=sn_customerservice_case&table_sys_id=${'f'.repeat(32)}&file_name=x.txt`, {
       method: 'POST', headers: { authorization: BASIC, 'content-type': 'text/plain' }, body: 'x',
     });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { status: string }).status).toBe('failure');
+    const missing = await fetch(`${sim.url}/api/now/attachment/file?table_name=sn_customerservice_case&file_name=x.txt`, {
+      method: 'POST', headers: { authorization: BASIC, 'content-type': 'text/plain' }, body: 'x',
+    });
+    expect(missing.status).toBe(400);
+    expect(sim.store.list('sys_attachment')).toHaveLength(before);
+  });
+
+  it('when the list is filtered by plain table_sys_id / table_name parameters, then only that record\'s attachments come back', async () => {
+    const res = await api(sim.url, `/api/now/attachment?table_sys_id=${SEED_IDS.case(0)}&table_name=sn_customerservice_case`);
+    expect(res.status).toBe(200);
+    expect(res.body.result.map((a: Record<string, string>) => a.file_name).sort()).toEqual(['login-error.txt', 'screenshot.png']);
+    expect(res.headers.get('x-total-count')).toBe('2');
+    expect((await api(sim.url, `/api/now/attachment?table_sys_id=${'e'.repeat(32)}`)).body.result).toEqual([]);
+  });
+
+  it('POST /upload takes multipart/form-data (table_name, table_sys_id, then the file part) and answers 201 with Location and metadata', async () => {
+    const form = new FormData();
+    form.append('table_name', 'sn_customerservice_case');
+    form.append('table_sys_id', SEED_IDS.case(3));
+    form.append('uploadFile', new Blob(['a,b\n1,2\n'], { type: 'text/csv' }), 'report.csv');
+    const res = await fetch(`${sim.url}/api/now/attachment/upload`, { method: 'POST', headers: { authorization: BASIC, accept: 'application/json' }, body: form });
+    expect(res.status).toBe(201);
+    const meta = ((await res.json()) as { result: Record<string, string> }).result;
+    expect(meta).toMatchObject({ file_name: 'report.csv', content_type: 'text/csv', size_bytes: '8', table_sys_id: SEED_IDS.case(3) });
+    expect(res.headers.get('location')).toBe(`${sim.url}/api/now/attachment/${meta.sys_id}`);
+    const bytes = await fetch(`${sim.url}/api/now/attachment/${meta.sys_id}/file`, { headers: { authorization: BASIC } });
+    expect(await bytes.text()).toBe('a,b\n1,2\n');
+  });
+
+  it('when a multipart upload has no file part or names a missing record, then 400 / 404 and nothing is stored', async () => {
+    const before = sim.store.list('sys_attachment').length;
+    const noFile = new FormData();
+    noFile.append('table_name', 'sn_customerservice_case');
+    noFile.append('table_sys_id', SEED_IDS.case(3));
+    const res = await fetch(`${sim.url}/api/now/attachment/upload`, { method: 'POST', headers: { authorization: BASIC }, body: noFile });
     expect(res.status).toBe(400);
+    const missing = new FormData();
+    missing.append('table_name', 'incident');
+    missing.append('table_sys_id', 'd'.repeat(32));
+    missing.append('f', new Blob(['x']), 'x.txt');
+    expect((await fetch(`${sim.url}/api/now/attachment/upload`, { method: 'POST', headers: { authorization: BASIC }, body: missing })).status).toBe(404);
+    expect(sim.store.list('sys_attachment')).toHaveLength(before);
+  });
+
+  it('the versioned /api/now/v1/attachment paths answer like the default ones', async () => {
+    const res = await api(sim.url, `/api/now/v1/attachment?sysparm_query=table_sys_id=${SEED_IDS.case(1)}`);
+    expect(res.status).toBe(200);
+    expect(res.body.result.map((a: Record<string, string>) => a.file_name)).toEqual(['invoice-INV-2231.csv']);
+    expect((await api(sim.url, `/api/now/v1/attachment/${res.body.result[0].sys_id}`)).body.result.file_name).toBe('invoice-INV-2231.csv');
   });
 });
 

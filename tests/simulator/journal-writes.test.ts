@@ -3,7 +3,7 @@ import { api, tokenRequest } from './sim-client';
 
 let sim: Simulator;
 beforeAll(async () => {
-  sim = await startSimulator();
+  sim = await startSimulator({ knobs: { clientCredentialsEnabled: true } });
 });
 afterAll(() => sim.close());
 

@@ -127,6 +127,19 @@ describe('oauth_token.do', () => {
     expect(res).toEqual({ status: 401, body: OAUTH_FAILURE });
   });
 
+  it('client_credentials is off on a fresh simulator, as on a real instance (401 access_denied), until clientCredentialsEnabled', async () => {
+    const fresh = await startSimulator();
+    try {
+      const form = { grant_type: 'client_credentials', client_id: SANDBOX_CLIENT.clientId, client_secret: SANDBOX_CLIENT.clientSecret };
+      expect(await tokenRequest(fresh.url, form)).toEqual({ status: 401, body: { error_description: 'access_denied', error: 'server_error' } });
+      const knobs = await fetch(`${fresh.url}/__sim/knobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientCredentialsEnabled: true }) });
+      expect(((await knobs.json()) as { applied: string[] }).applied).toEqual(['clientCredentialsEnabled']);
+      expect((await tokenRequest(fresh.url, form)).status).toBe(200);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('client_credentials: no refresh_token; when disabled by the knob, then 401', async () => {
     const form = { grant_type: 'client_credentials', client_id: SANDBOX_CLIENT.clientId, client_secret: SANDBOX_CLIENT.clientSecret };
     const ok = await tokenRequest(sim.url, form);

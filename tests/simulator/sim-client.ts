@@ -1,4 +1,4 @@
-import { defaultKnobs, SANDBOX_CLIENT, SANDBOX_USER, startSimulator, type Simulator } from '../../src/simulator';
+import { defaultKnobs, SANDBOX_CLIENT, SANDBOX_USER, startSimulator, type Simulator, type SimulatorKnobs } from '../../src/simulator';
 import { applyKnobs } from '../../src/simulator/simulator-knobs';
 
 /** Basic auth header of the sandbox admin. */
@@ -37,16 +37,17 @@ export const PASSWORD_GRANT = {
 
 /**
  * One seeded simulator for a test file, with every knob back at its default after each test (so a
- * test that turns a fault on cannot leak it). Returns a getter, valid inside tests.
+ * test that turns a fault on cannot leak it), or at the file's own `knobs` (e.g. `{ clientCredentialsEnabled: true }`).
+ * Returns a getter, valid inside tests.
  */
-export function simulatorForFile(): () => Simulator {
+export function simulatorForFile(knobs: Partial<SimulatorKnobs> = {}): () => Simulator {
   let sim: Simulator | undefined;
   beforeAll(async () => {
-    sim = await startSimulator();
+    sim = await startSimulator({ knobs });
   });
   afterAll(() => sim?.close());
   afterEach(() => {
-    if (sim) applyKnobs(sim.knobs, defaultKnobs());
+    if (sim) applyKnobs(sim.knobs, { ...defaultKnobs(), ...knobs });
   });
   return () => sim!;
 }

@@ -2,7 +2,7 @@ import { SANDBOX_CLIENT, SEED_IDS, type Simulator } from '../../src/simulator';
 import { newSysId } from '../../src/simulator/glide-values';
 import { api, simulatorForFile, tokenRequest } from './sim-client';
 
-const simulator = simulatorForFile();
+const simulator = simulatorForFile({ clientCredentialsEnabled: true });
 let sim: Simulator;
 beforeEach(() => {
   sim = simulator();

@@ -18,7 +18,7 @@ describe('when a worker process is killed in the middle of a write', () => {
   const prefix = uniquePrefix('wcrash');
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
+    sim = await startSimulator({ port: 0, knobs: { clientCredentialsEnabled: true } });
   });
   afterAll(async () => {
     for (const w of workers) await w.kill();

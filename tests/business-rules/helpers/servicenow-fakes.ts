@@ -137,16 +137,29 @@ function makeRestMessage(requests: RecordedRequest[], answer: FakeAnswer) {
 /** Runs a business-rule script as ServiceNow would: the script's IIFE with current/previous and the Glide globals. */
 export function runBusinessRule(script: string, options: SandboxOptions): SandboxRun {
   const run: SandboxRun = { requests: [], errors: [], infos: [] };
-  const gs = {
+  const scope = options.scope ?? 'global';
+  const common = {
     getProperty: (key: string, alt?: string) => (key in options.properties ? options.properties[key] : alt),
-    error: (msg: string) => run.errors.push(String(msg)),
-    warn: (msg: string) => run.infos.push(String(msg)),
-    info: (msg: string) => run.infos.push(String(msg)),
-    debug: (msg: string) => run.infos.push(String(msg)),
     base64Encode: (s: string) => Buffer.from(s, 'utf8').toString('base64'),
     base64Decode: (s: string) => base64Decode(s).toString('utf8'),
     generateGUID: () => crypto.randomBytes(16).toString('hex'),
   };
+  // Each scope's logging API only: global gs.log / logError / logWarning (message, source); scoped
+  // gs.error / warn / info / debug. Calling the other scope's API throws, as "not a function" would.
+  const gs = scope === 'global'
+    ? {
+      ...common,
+      log: (msg: string, source?: string) => run.infos.push(`${source ?? ''}: ${String(msg)}`),
+      logError: (msg: string, source?: string) => run.errors.push(`${source ?? ''}: ${String(msg)}`),
+      logWarning: (msg: string, source?: string) => run.infos.push(`${source ?? ''}: ${String(msg)}`),
+    }
+    : {
+      ...common,
+      error: (msg: string) => run.errors.push(String(msg)),
+      warn: (msg: string) => run.infos.push(String(msg)),
+      info: (msg: string) => run.infos.push(String(msg)),
+      debug: (msg: string) => run.infos.push(String(msg)),
+    };
   const context: Record<string, unknown> = {
     current: options.current,
     previous: options.previous ?? null,
@@ -159,7 +172,7 @@ export function runBusinessRule(script: string, options: SandboxOptions): Sandbo
     },
     sn_ws: { RESTMessageV2: makeRestMessage(run.requests, options.answer ?? { status: 202 }) },
   };
-  if ((options.scope ?? 'global') === 'global') {
+  if (scope === 'global') {
     context.GlideCertificateEncryption = class {
       generateMac(key: string, algorithm: string, data: string) {
         return generateMac(key, algorithm, data);
