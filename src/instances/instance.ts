@@ -35,6 +35,8 @@ export interface Instance {
   readonly tags: readonly string[];
   /** `https://acme.service-now.com`, no trailing slash. */
   readonly instanceUrl: string;
+  /** `servicenow.allow_private_targets`: the instance URL (and its OAuth endpoints) may be on a loopback or private address. Default false. */
+  readonly allowPrivateInstanceUrl: boolean;
   readonly auth: {
     readonly type: AuthenticationType;
     readonly clientId?: string;

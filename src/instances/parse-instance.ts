@@ -47,6 +47,7 @@ export function parseInstance(definition: unknown): Instance {
     name: def.name,
     tags: Object.freeze([...(def.tags ?? [])]),
     instanceUrl,
+    allowPrivateInstanceUrl: get<boolean>('servicenow.allow_private_targets') ?? false,
     auth: Object.freeze({
       type: authType,
       clientId: get<string>('oauth.api.key'),

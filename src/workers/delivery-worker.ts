@@ -1,7 +1,7 @@
 import { Worker } from 'bullmq';
 import type { DeliveryHooks, DeliveryJobData } from '../events/delivery-record';
 import { DEFAULT_RETRY_SCHEDULE, retryDelayMs, type RetrySchedule } from '../events/retry-schedule';
-import type { HostResolver } from '../events/ssrf-guard';
+import type { HostResolver } from '../lib/ssrf-guard';
 import { SubscriberStatus } from '../events/subscriber-status';
 import type { Instance } from '../instances/instance';
 import { silentLogger, type Logger } from '../lib/logger';

@@ -78,7 +78,7 @@ describe('sending an event to the subscriber', () => {
       const callbackUrl = `http://hooks.rebinding.test:${port}/events`;
       // the same name first resolves to loopback (allowed for the first instance), then — rebinding — to a public address
       const loopback = async () => [{ address: '127.0.0.1', family: 4 as const }];
-      const publicAddress = async () => [{ address: '203.0.113.7', family: 4 as const }]; // TEST-NET-3: never answers
+      const publicAddress = async () => [{ address: '93.184.216.34', family: 4 as const }]; // public; on a random port it does not answer in time (or is unreachable)
       expect(await sendEvent(newEvent(), { callbackUrl, signatureKey: SIGNATURE_KEY, allowPrivateTargets: true }, { timeoutMs: 2000, resolve: loopback })).toMatchObject({ kind: 'delivered' });
       const strict = await sendEvent(newEvent(), { callbackUrl, signatureKey: SIGNATURE_KEY, allowPrivateTargets: false }, { timeoutMs: 300, resolve: publicAddress });
       expect(strict).toMatchObject({ kind: 'retryable' });

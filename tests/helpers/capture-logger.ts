@@ -11,7 +11,7 @@ export function captureLogger(level = 'debug'): { logger: Logger; entries: LogEn
   logger.clear();
   logger.add(
     new (class extends Transport {
-      log(info: LogEntry, next: () => void): void {
+      override log(info: LogEntry, next: () => void): void {
         entries.push(JSON.parse(JSON.stringify(info)) as LogEntry);
         next();
       }
