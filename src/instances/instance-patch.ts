@@ -1,5 +1,6 @@
 import { AppError } from '../lib/errors';
 import type { InstanceDefinition } from './instance';
+import { redactValue } from './redact-instance';
 
 const PATCH_KEYS = new Set(['id', 'name', 'tags', 'configuration']);
 
@@ -11,9 +12,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** True when `value` is what GET shows for `current` with something redacted in it: the client sent the redaction back. */
+function isUnchangedRedaction(key: string, value: unknown, current: unknown): boolean {
+  const shown = redactValue(key, current);
+  return current !== undefined && shown !== current && JSON.stringify(shown) === JSON.stringify(value);
+}
+
 /**
  * Applies a PATCH body to a definition: `name` and `tags` replace (a null `tags` removes them),
- * `configuration` merges key by key and a null value deletes the key. The result still has to
+ * `configuration` merges key by key and a null value deletes the key; a value sent back exactly as GET shows
+ * the current one (a redacted secret, a URL with redacted credentials) keeps the current value. The result still has to
  * pass `parseInstance`. Throws AppError 400 `invalid_instance` for a malformed patch.
  */
 export function applyInstancePatch(current: InstanceDefinition, id: string, patch: unknown): InstanceDefinition {
@@ -24,7 +32,7 @@ export function applyInstancePatch(current: InstanceDefinition, id: string, patc
   const configuration: Record<string, unknown> = { ...current.configuration };
   for (const [key, value] of Object.entries((patch.configuration ?? {}) as Record<string, unknown>)) {
     if (value === null) delete configuration[key];
-    else configuration[key] = value;
+    else if (!isUnchangedRedaction(key, value, configuration[key])) configuration[key] = value;
   }
   const next: InstanceDefinition = { ...current, id, configuration };
   if (patch.name !== undefined) next.name = patch.name as string;

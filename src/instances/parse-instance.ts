@@ -1,5 +1,6 @@
 import { AppError } from '../lib/errors';
 import { compileSchema } from '../lib/schemas';
+import { urlCarriesCredentials } from '../lib/url-credentials';
 import { CORE_TABLES, type AuthenticationType, type Instance, type InstanceDefinition, type PollerResource } from './instance';
 
 const validateDefinition = compileSchema<InstanceDefinition>('instance.schema.json');
@@ -41,6 +42,11 @@ export function parseInstance(definition: unknown): Instance {
     throw missing(get('oauth.api.key') ? 'oauth.api.secret' : 'oauth.api.key');
   }
   if (!secret && !get('webhook.bearer_token')) throw missing('webhook.secret');
+  if (urlCarriesCredentials(instanceUrl)) {
+    throw new AppError('invalid_instance', 'configuration.servicenow.instance_url must not carry credentials: use username / password or oauth.api.key / oauth.api.secret', 400, {
+      details: [{ path: '/configuration/servicenow.instance_url', message: 'must not carry a user, password or secret query parameter' }],
+    });
+  }
 
   return Object.freeze({
     id: def.id ?? slugify(def.name),
