@@ -60,6 +60,8 @@ export interface Instance {
     readonly callbackUrl?: string;
     readonly signatureKey?: string;
     readonly allowPrivateTargets: boolean;
+    /** `event.notification.retry_schedule` in ms; undefined: the deployment's (SNOWGATE_DELIVERY_SCHEDULE). */
+    readonly retryDelaysMs?: readonly number[];
   };
   readonly vendor: { readonly webhooks: boolean; readonly polling: boolean };
   readonly poller: {

@@ -1,4 +1,5 @@
 import { AppError } from '../lib/errors';
+import { parseDurationList } from '../lib/durations';
 import { compileSchema } from '../lib/schemas';
 import { urlCarriesCredentials } from '../lib/url-credentials';
 import { CORE_TABLES, type AuthenticationType, type Instance, type InstanceDefinition, type PollerResource } from './instance';
@@ -75,6 +76,7 @@ export function parseInstance(definition: unknown): Instance {
       callbackUrl: get<string>('event.notification.callback.url'),
       signatureKey: get<string>('event.notification.signature.key'),
       allowPrivateTargets: get<boolean>('event.notification.allow_private_targets') ?? false,
+      ...(c['event.notification.retry_schedule'] !== undefined ? { retryDelaysMs: Object.freeze(parseDurationList(get<string | string[]>('event.notification.retry_schedule')!)!) } : {}),
     }),
     vendor: Object.freeze({ webhooks: vendorType.includes('webhooks'), polling: vendorType.includes('polling') }),
     poller: Object.freeze({
