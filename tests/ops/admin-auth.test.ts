@@ -19,6 +19,8 @@ const ADMIN_ROUTES: Array<[method: 'get' | 'post' | 'patch' | 'delete', path: st
   ['post', '/ops/api/failed/retry'],
   ['get', '/ops/api/dead-letters'],
   ['post', '/ops/api/dead-letters/some-event/replay'],
+  ['get', '/ops/api/subscribers'],
+  ['post', '/ops/api/subscribers/acme/reset'],
   ['get', '/ops/queues/'],
   ['get', '/metrics'],
 ];
