@@ -98,3 +98,16 @@ describe('sending an event to the subscriber', () => {
     }
   });
 });
+
+describe('sending to a callback URL that embeds a private IPv4 in IPv6', () => {
+  it.each(['[::127.0.0.1]', '[::ffff:127.0.0.1]', '[::ffff:0:127.0.0.1]', '[64:ff9b::7f00:1]', '[64:ff9b:1::a9fe:a9fe]', '[2002:7f00:1::]', '[2002:a9fe:a9fe::]'])(
+    'when the callback host is %s and private targets are not allowed, then nothing is sent and the outcome is ssrf_blocked',
+    (host) =>
+      withCountingSubscriber(async (subscriber) => {
+        const callbackUrl = subscriber.url.replace('127.0.0.1', host);
+        const outcome = await sendEvent(newEvent(), { callbackUrl, signatureKey: SIGNATURE_KEY, allowPrivateTargets: false }, { timeoutMs: 500 });
+        expect(outcome).toMatchObject({ kind: 'permanent', reason: 'ssrf_blocked' });
+        expect(subscriber.connections()).toBe(0);
+      }),
+  );
+});
