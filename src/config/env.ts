@@ -134,6 +134,14 @@ function deliverySchedule(env: NodeJS.ProcessEnv): number[] {
   return delays;
 }
 
+/** The subscriber breaker's knobs (SNOWGATE_BREAKER_*). */
+function breakerSettings(env: NodeJS.ProcessEnv): EnvSettings['breaker'] {
+  const openMs = integer(env, 'SNOWGATE_BREAKER_OPEN_MS', 10_000, 1, 86_400_000);
+  const maxOpenMs = integer(env, 'SNOWGATE_BREAKER_MAX_OPEN_MS', Math.max(600_000, openMs), 1, 86_400_000);
+  if (maxOpenMs < openMs) throw new ConfigError(`SNOWGATE_BREAKER_MAX_OPEN_MS (${maxOpenMs}) must not be less than SNOWGATE_BREAKER_OPEN_MS (${openMs})`);
+  return { failureThreshold: integer(env, 'SNOWGATE_BREAKER_FAILURES', 5, 1, 1000), openMs, maxOpenMs };
+}
+
 /** Reads and validates the environment; throws ConfigError naming the bad variable. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvSettings {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -179,10 +187,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvSettings {
     jobLockMs: integer(env, 'SNOWGATE_JOB_LOCK_MS', 30_000, 1000, 600_000),
     jobDeadlineMs: integer(env, 'SNOWGATE_JOB_DEADLINE_MS', 120_000, 1000, 3_600_000),
     deliveryRetryDelaysMs: deliverySchedule(env),
-    breaker: {
-      failureThreshold: integer(env, 'SNOWGATE_BREAKER_FAILURES', 5, 1, 1000),
-      openMs: integer(env, 'SNOWGATE_BREAKER_OPEN_MS', 10_000, 1, 86_400_000),
-      maxOpenMs: integer(env, 'SNOWGATE_BREAKER_MAX_OPEN_MS', 600_000, 1, 86_400_000),
-    },
+    breaker: breakerSettings(env),
   };
 }

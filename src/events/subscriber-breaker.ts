@@ -14,6 +14,7 @@ export interface BreakerSettings {
   probeLeaseMs: number;
 }
 
+/** 5 failures open it; probes after 10 s, then 20 s, 40 s … up to 10 min; a probe has 15 s before another may go. */
 export const DEFAULT_BREAKER_SETTINGS: BreakerSettings = Object.freeze({ failureThreshold: 5, openMs: 10_000, maxOpenMs: 600_000, probeLeaseMs: 15_000 });
 
 /** `closed`: deliveries flow; `open`: deliveries are held; `half_open`: one probe is testing the subscriber. */

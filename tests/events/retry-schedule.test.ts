@@ -38,13 +38,15 @@ describe('the delivery retry schedule', () => {
     expect(retryDelayMs(schedule, 7, 10 * HOUR, lowest)).toBe(32_400_000);
   });
 
-  it('when SNOWGATE_DELIVERY_SCHEDULE or an instance sets the steps, then they are used; a bad value or a replaced variable stops start-up naming it', () => {
+  it('when SNOWGATE_DELIVERY_SCHEDULE or an instance sets the steps, then they are used; a bad value or a replaced variable stops start-up naming it (the breaker knobs too)', () => {
     expect(readEnv({}).deliveryRetryDelaysMs).toEqual(schedule.delaysMs);
     expect(readEnv({ SNOWGATE_DELIVERY_SCHEDULE: '50ms, 3s,1.5m,1h,2d' }).deliveryRetryDelaysMs).toEqual([50, 3000, 90_000, HOUR, 172_800_000]);
     expect(() => readEnv({ SNOWGATE_DELIVERY_SCHEDULE: '5s,soon' })).toThrow(/SNOWGATE_DELIVERY_SCHEDULE/);
     expect(() => readEnv({ SNOWGATE_DELIVERY_SCHEDULE: '8d' })).toThrow(/SNOWGATE_DELIVERY_SCHEDULE/);
     expect(() => readEnv({ SNOWGATE_DELIVERY_ATTEMPTS: '8' })).toThrow(/SNOWGATE_DELIVERY_ATTEMPTS was replaced by SNOWGATE_DELIVERY_SCHEDULE/);
     expect(() => readEnv({ SNOWGATE_DELIVERY_BACKOFF_MS: '1000' })).toThrow(/SNOWGATE_DELIVERY_BACKOFF_MS was replaced/);
+    expect(readEnv({}).breaker).toEqual({ failureThreshold: 5, openMs: 10_000, maxOpenMs: 600_000 });
+    expect(() => readEnv({ SNOWGATE_BREAKER_OPEN_MS: '5000', SNOWGATE_BREAKER_MAX_OPEN_MS: '1000' })).toThrow(/SNOWGATE_BREAKER_MAX_OPEN_MS/);
 
     expect(instanceFor('a', 'https://x.example.com/', { 'event.notification.retry_schedule': '1m,1h' }).events.retryDelaysMs).toEqual([60_000, HOUR]);
     expect(instanceFor('b', 'https://x.example.com/', { 'event.notification.retry_schedule': ['5s', '10m'] }).events.retryDelaysMs).toEqual([5000, 600_000]);
