@@ -8,7 +8,7 @@
  */
 (function executeRule(current, previous /* null when async */) {
     var TABLE = 'sys_journal_field';
-    var FIELDS = ['element', 'element_id', 'name', 'value'];
+    var FIELDS = ['element', 'element_id', 'name', 'value', 'sys_created_by'];
     var URL_PROPERTY = 'snowgate.webhook.url';
     var SECRET_PROPERTY = 'snowgate.webhook.secret';
     var SECRET_PREFIX = 'whsec_';

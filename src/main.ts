@@ -21,6 +21,9 @@ import { startSchedulerRole } from './roles/scheduler-role';
 import { startWorkerRole } from './roles/worker-role';
 import { ClientPool } from './servicenow/client-pool';
 import { TokenManager } from './servicenow/token-manager';
+import { createWriteQueue, type WriteQueue } from './queues/write-queue';
+import { openWriteDeadLetters } from './workers/write-worker';
+import { WriteLedger } from './writes/write-ledger';
 
 export interface SnowgateOptions {
   settings: EnvSettings;
@@ -29,6 +32,11 @@ export interface SnowgateOptions {
   logger?: Logger;
   /** Extra routers to mount (the sandbox's), given the running parts. */
   routers?: (parts: SnowgateParts) => Router[];
+  /**
+   * The shutdown to register on, when the caller started things before the gateway (a private Redis, the
+   * sandbox's simulator): closing in reverse order then stops the gateway's workers before what they use.
+   */
+  shutdown?: Shutdown;
 }
 
 /** What the running gateway is made of, for the roles, the CLI, the sandbox and tests. */
@@ -46,6 +54,10 @@ export interface SnowgateParts {
   /** Change deduplication (request path, on the producer connection). */
   claims: ChangeClaims;
   ingestQueue: IngestQueue;
+  /** Writes into ServiceNow (request path, on the producer connection). */
+  writeQueue: WriteQueue;
+  /** Where a write stands; replay of dead writes (request path). */
+  writeLedger: WriteLedger;
   tokens: TokenManager;
   clients: ClientPool;
   deliveries: DeliveryProducer;
@@ -69,7 +81,7 @@ export interface RunningSnowgate extends SnowgateParts {
 export async function startSnowgate(options: SnowgateOptions): Promise<RunningSnowgate> {
   const { settings } = options;
   const logger = options.logger ?? createLogger(settings.logLevel);
-  const shutdown = new Shutdown(logger);
+  const shutdown = options.shutdown ?? new Shutdown(logger);
   const target = { url: settings.redisUrl, cluster: settings.redisCluster };
   const producer = connectRedis(target, 'producer');
   producer.on('error', (err) => logger.debug('redis producer connection error', { err: err.message }));
@@ -79,6 +91,9 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
   shutdown.add('redis commands', () => closeRedis(commands));
 
   const registry = new InstanceRegistry(options.instances);
+  for (const instance of options.instances) {
+    for (const w of instance.warnings) logger.warn('instance configuration warning', { instanceId: instance.id, path: w.path, warning: w.message });
+  }
   const store = new InstanceStore({ redis: producer, target, prefix: settings.queuePrefix, encryptionKey: settings.encryptionKey, configInstances: options.instances, logger });
   const sync = await store.startSync(registry);
   shutdown.add('instance sync', () => sync.close());
@@ -90,6 +105,11 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
   const ingestQueue = createIngestQueue(producer, settings.queuePrefix);
   ingestQueue.on('error', (err) => logger.debug('ingest queue error', { err: err.message }));
   shutdown.add('ingest queue', () => ingestQueue.close());
+  const writeQueue = createWriteQueue(producer, settings.queuePrefix);
+  shutdown.add('write queue', () => writeQueue.close());
+  const writeDeadLetters = openWriteDeadLetters(producer, settings.queuePrefix);
+  shutdown.add('write dead letters', () => writeDeadLetters.close());
+  const writeLedger = new WriteLedger(writeQueue, writeDeadLetters, producer, settings.queuePrefix);
   const metrics = new Metrics();
   const tokens = new TokenManager({ redis: commands, encryptionKey: settings.encryptionKey, instances: registry, keyPrefix: `${settings.queuePrefix}:tokens`, logger });
   const clients = new ClientPool(tokens, (instance) => (api, status, ms) => metrics.apiCall(instance.id, api, status, ms / 1000));
@@ -99,7 +119,7 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
   const opsQueues = openOpsQueues(producer, settings.queuePrefix);
   shutdown.add('ops queues', () => closeOpsQueues(opsQueues));
   // Redis outages are reported by readiness and the 503s; the queues' own connection errors only go to debug
-  for (const queue of [...opsQueues, deliveries.queue, deliveries.deadLetters.queue]) {
+  for (const queue of [...opsQueues, deliveries.queue, deliveries.deadLetters.queue, ingestQueue, writeQueue, writeDeadLetters.queue]) {
     queue.on('error', (err: Error) => logger.debug('queue connection error', { queue: queue.name, err: err.message }));
   }
   metrics.setQueues(() => opsQueues);
@@ -110,7 +130,7 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
   metrics.setBreakerSource(() => breaker.states(registry.list().filter((i) => i.events.callbackUrl).map((i) => i.id)));
   watchInstanceChanges(registry, deliveries, breaker, tokens, logger);
 
-  const parts: SnowgateParts = { settings, logger, registry, store, producer, commands, intakeQueue, claims, ingestQueue, tokens, clients, deliveries, breaker, metrics, opsQueues };
+  const parts: SnowgateParts = { settings, logger, registry, store, producer, commands, intakeQueue, claims, ingestQueue, writeQueue, writeLedger, tokens, clients, deliveries, breaker, metrics, opsQueues };
   const { role } = settings;
   if (role === 'all' || role === 'worker') startWorkerRole(parts, shutdown);
   if (role === 'all' || role === 'scheduler') await startSchedulerRole(parts, shutdown);

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { parseDurationList } from '../lib/durations';
 import { ConfigError } from '../lib/errors';
-import { DEFAULT_RETRY_STEPS } from '../events/retry-schedule';
+import { DEFAULT_RETRY_STEPS, DEFAULT_WRITE_STEPS } from '../events/retry-schedule';
 
 export type Role = 'all' | 'api' | 'worker' | 'scheduler';
 const ROLES: readonly Role[] = ['all', 'api', 'worker', 'scheduler'];
@@ -49,6 +49,8 @@ export interface EnvSettings {
    * (`event.notification.retry_schedule`).
    */
   deliveryRetryDelaysMs: number[];
+  /** SNOWGATE_WRITE_SCHEDULE — the delays between attempts of a write into ServiceNow (default `1s,2s,4s,8s,16s,32s,1m,2m,4m`: 10 attempts over ~8.5 min), each ±10 %. */
+  writeRetryDelaysMs: number[];
   /** The subscriber circuit breaker (see SubscriberBreaker). */
   breaker: {
     /** SNOWGATE_BREAKER_FAILURES — consecutive failed deliveries that open a subscriber's breaker (default 5). */
@@ -65,9 +67,17 @@ export interface EnvSettings {
    * concurrent webhooks, while the api's event loop is saturated; default), `always` (every group) or `never`.
    */
   intake: IntakeMode;
-  /** SNOWGATE_SANDBOX — force (true) or forbid (false) the embedded sandbox; default: on when no instance is configured. */
+  /**
+   * SNOWGATE_SANDBOX — force (true) or forbid (false) the embedded sandbox; default: on only when no instance
+   * exists anywhere (see decideSandbox).
+   */
   sandbox?: boolean;
+  /** SNOWGATE_SIMULATOR_PORT — where the sandbox's ServiceNow simulator listens (default 3100; 0 = any free port). */
+  simulatorPort: number;
 }
+
+/** Default port of the sandbox's simulator and of `snowgate simulator`. */
+export const DEFAULT_SIMULATOR_PORT = 3100;
 
 const INTAKE_MODES = ['auto', 'always', 'never'] as const;
 export type IntakeMode = (typeof INTAKE_MODES)[number];
@@ -121,17 +131,22 @@ function hasHashTag(prefix: string): boolean {
   return open >= 0 && prefix.indexOf('}', open + 1) > open + 1;
 }
 
+/** A retry schedule from `name`: up to 20 comma-separated delays of 1ms to 7d, `fallback` when unset. */
+function retrySteps(env: NodeJS.ProcessEnv, name: string, fallback: string): number[] {
+  const raw = env[name] || fallback;
+  const delays = parseDurationList(raw);
+  if (!delays || delays.length > 20 || delays.some((ms) => ms < 1 || ms > 7 * 86_400_000)) {
+    throw new ConfigError(`${name} must be up to 20 comma-separated delays of 1ms to 7d (e.g. "${fallback}"), got "${raw}"`);
+  }
+  return delays;
+}
+
 /** The delivery retry schedule: SNOWGATE_DELIVERY_SCHEDULE; the variables it replaced stop start-up with a pointer to it. */
 function deliverySchedule(env: NodeJS.ProcessEnv): number[] {
   for (const old of ['SNOWGATE_DELIVERY_ATTEMPTS', 'SNOWGATE_DELIVERY_BACKOFF_MS']) {
-    if (env[old]) throw new ConfigError(`${old} was replaced by SNOWGATE_DELIVERY_SCHEDULE (the delays between attempts, e.g. "${DEFAULT_RETRY_STEPS}")`);
+    if (env[old]) throw new ConfigError(`${old} was replaced by SNOWGATE_DELIVERY_SCHEDULE (the delays between delivery attempts, e.g. "${DEFAULT_RETRY_STEPS}") and SNOWGATE_WRITE_SCHEDULE (between write attempts, e.g. "${DEFAULT_WRITE_STEPS}")`);
   }
-  const raw = env.SNOWGATE_DELIVERY_SCHEDULE || DEFAULT_RETRY_STEPS;
-  const delays = parseDurationList(raw);
-  if (!delays || delays.length > 20 || delays.some((ms) => ms < 1 || ms > 7 * 86_400_000)) {
-    throw new ConfigError(`SNOWGATE_DELIVERY_SCHEDULE must be up to 20 comma-separated delays of 1ms to 7d (e.g. "${DEFAULT_RETRY_STEPS}"), got "${raw}"`);
-  }
-  return delays;
+  return retrySteps(env, 'SNOWGATE_DELIVERY_SCHEDULE', DEFAULT_RETRY_STEPS);
 }
 
 /** The subscriber breaker's knobs (SNOWGATE_BREAKER_*). */
@@ -181,12 +196,14 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvSettings {
     role,
     maxBodyBytes: integer(env, 'SNOWGATE_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     sandbox: bool(env, 'SNOWGATE_SANDBOX'),
+    simulatorPort: integer(env, 'SNOWGATE_SIMULATOR_PORT', DEFAULT_SIMULATOR_PORT, 0, 65535),
     metricsPublic: bool(env, 'SNOWGATE_METRICS_PUBLIC') ?? false,
     intake,
     workerConcurrency: integer(env, 'SNOWGATE_WORKER_CONCURRENCY', 50, 1, 1000),
     jobLockMs: integer(env, 'SNOWGATE_JOB_LOCK_MS', 30_000, 1000, 600_000),
     jobDeadlineMs: integer(env, 'SNOWGATE_JOB_DEADLINE_MS', 120_000, 1000, 3_600_000),
     deliveryRetryDelaysMs: deliverySchedule(env),
+    writeRetryDelaysMs: retrySteps(env, 'SNOWGATE_WRITE_SCHEDULE', DEFAULT_WRITE_STEPS),
     breaker: breakerSettings(env),
   };
 }

@@ -6,11 +6,11 @@ import { displayValue, fieldValue } from './record-reader';
 /**
  * Journal entry: the entry (comments vs work notes) plus the parent case summary. Entries never change,
  * so the webhook's fields are used as they are when complete; the entry is read only when they are not
- * (a poll, or a body without the text).
+ * (a poll, or a body without the text or the author — business rules generated before the author was sent).
  */
 export const enrichJournal: Enricher = async (change, ctx) => {
   let entry: Record<string, string> = change.record;
-  if (entry.value === undefined || !entry.element_id) {
+  if (entry.value === undefined || !entry.element_id || !entry.sys_created_by) {
     const row = await ctx.reader.read('sys_journal_field', change.sysId);
     if (row) entry = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, fieldValue(v)]));
   }

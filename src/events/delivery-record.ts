@@ -50,8 +50,10 @@ export type DeadLetterReason =
   | 'ssrf_blocked'
   /** The callback URL is not an http(s) URL. */
   | 'invalid_callback_url'
-  /** The instance is unknown, has notifications off, or lacks a callback URL or signature key. */
+  /** The instance is unknown or has notifications off. */
   | 'not_configured'
+  /** Notifications are on but the callback URL or signature key is missing: replay once it is set. */
+  | 'no_subscriber'
   /** The signature key cannot be used (not base64). */
   | 'invalid_signature_key';
 

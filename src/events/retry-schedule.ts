@@ -15,6 +15,12 @@ export interface RetrySchedule {
 /** The default steps, as `SNOWGATE_DELIVERY_SCHEDULE` and `event.notification.retry_schedule` write them. */
 export const DEFAULT_RETRY_STEPS = '5s,5m,30m,2h,5h,10h,10h';
 
+/**
+ * The default steps of writes into ServiceNow (`SNOWGATE_WRITE_SCHEDULE`): 10 attempts over ~8.5 min, a
+ * doubling backoff — a write is waited for, and ServiceNow's throttling answers with Retry-After.
+ */
+export const DEFAULT_WRITE_STEPS = '1s,2s,4s,8s,16s,32s,1m,2m,4m';
+
 /** 8 attempts: at once, then after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (each ±10 %); Retry-After honoured up to 1 h. */
 export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = Object.freeze({
   delaysMs: Object.freeze([5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]),

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { classifyStatus, parseRetryAfter, type AttemptOutcome } from './delivery-outcome';
-import { signEvent } from './sign-event';
+import { signEvent, type SignedRequest } from './sign-event';
 import { resolveTarget, SsrfBlockedError, systemResolver, type HostResolver, type ResolvedAddress } from '../lib/ssrf-guard';
 import type { SnowgateEvent } from './to-cloud-event';
 
@@ -11,6 +11,8 @@ export interface DeliveryTarget {
   callbackUrl: string;
   signatureKey: string;
   allowPrivateTargets: boolean;
+  /** Serializes and signs in another format than CloudEvents with Standard Webhooks (see `event.notification.format`). */
+  encode?: (event: SnowgateEvent, now: Date, userAgent?: string) => SignedRequest;
 }
 
 /** Knobs of one send. */
@@ -76,7 +78,7 @@ export async function sendEvent(event: SnowgateEvent, target: DeliveryTarget, op
   }
   let signed;
   try {
-    signed = signEvent(event, target.signatureKey, new Date(), options.userAgent);
+    signed = target.encode ? target.encode(event, new Date(), options.userAgent) : signEvent(event, target.signatureKey, new Date(), options.userAgent);
   } catch (err) {
     return permanent('invalid_signature_key', `the signature key is unusable: ${(err as Error).message}`, started);
   }

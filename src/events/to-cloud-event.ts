@@ -8,7 +8,11 @@ import { isMutableTable } from '../enrichment/change-enricher';
 /** The data of a snowgate CloudEvent: the enriched record, a JSON object. */
 export type EventData = Record<string, unknown>;
 
-/** A normalized snowgate event. Extensions: `snowgateinstance` (instance id), `snowgatesource` (webhook | poll | backfill). */
+/**
+ * A normalized snowgate event. Extensions: `snowgateinstance` (instance id), `snowgatesource` (webhook | poll |
+ * backfill), `snowgatereceivedat` (when snowgate got the change), and `snowgatewrite` (the write id) on a change
+ * snowgate itself wrote.
+ */
 export type SnowgateEvent = CloudEvent<EventData>;
 
 /**
@@ -17,7 +21,7 @@ export type SnowgateEvent = CloudEvent<EventData>;
  * `subject` = sys_id, `time` = sys_updated_on as RFC 3339 UTC (the accept time when ServiceNow's value
  * is unusable), `datacontenttype` = application/json, `data` = the enriched record as given.
  */
-export function toCloudEvent(change: ChangeJob, instance: Instance, data: object): SnowgateEvent {
+export function toCloudEvent(change: ChangeJob, instance: Instance, data: object, writeId?: string): SnowgateEvent {
   return new CloudEvent<EventData>({
     specversion: '1.0',
     id: change.eventId,
@@ -29,6 +33,8 @@ export function toCloudEvent(change: ChangeJob, instance: Instance, data: object
     data: data as EventData,
     snowgateinstance: instance.id,
     snowgatesource: change.source,
+    snowgatereceivedat: new Date(change.receivedAt).toISOString(),
+    ...(writeId ? { snowgatewrite: writeId } : {}),
     // CloudEvents "sequence" extension: the change's place among its record's changes (zero-padded so it sorts as text)
     ...(isMutableTable(change.table) ? { sequence: sequenceOf(change) } : {}),
   });

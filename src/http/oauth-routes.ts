@@ -4,6 +4,7 @@ import type { Instance } from '../instances/instance';
 import { AppError } from '../lib/errors';
 import type { TokenManager } from '../servicenow/token-manager';
 import { requireAdmin, safeEqual } from './admin-auth';
+import { escapeHtml, htmlPage, sendErrorPage, wantsHtml } from './html-page';
 
 /** What the OAuth routes need. */
 export interface OAuthRoutesDeps {
@@ -40,9 +41,6 @@ function queryString(req: Request, name: string): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
 /**
  * `GET /instances/:id/oauth/authorize` (admin) → 302 to the instance's `oauth_auth.do` with state
  * and PKCE (`?redirect=false` answers `{"authorizeUrl"}` instead), and `GET /oauth/callback?code&state`
@@ -69,19 +67,25 @@ export function createOAuthRoutes(deps: OAuthRoutesDeps): Router {
     const error = queryString(req, 'error');
     if (error) {
       const description = queryString(req, 'error_description');
-      throw new AppError('authorization_denied', `ServiceNow did not authorize the gateway: ${error}${description ? ` (${description})` : ''}`, 400);
+      const denied = new AppError('authorization_denied', `ServiceNow did not authorize the gateway: ${error}${description ? ` (${description})` : ''}`, 400);
+      if (!wantsHtml(req)) throw denied;
+      res.set('Cache-Control', 'no-store');
+      sendErrorPage(res, denied, 'snowgate: not authorized', [
+        '<h1>Not authorized</h1>',
+        `<p>ServiceNow did not authorize the gateway: <code>${escapeHtml(error)}</code>${description ? ` (${escapeHtml(description)})` : ''}.`,
+        error === 'access_denied' ? ' The consent was denied.' : '',
+        '</p><p>Nothing was stored. To try again, open',
+        `<code>${escapeHtml(publicUrl)}/instances/&lt;instance id&gt;/oauth/authorize?token=&lt;admin token&gt;</code> and approve.</p>`,
+      ].join(''));
+      return;
     }
     const code = queryString(req, 'code');
     const state = queryString(req, 'state');
     if (!code || !state) throw new AppError('invalid_request', 'The callback needs both code and state', 400);
     const instanceId = await deps.tokens.completeAuthorization(state, code);
     res.set('Cache-Control', 'no-store');
-    if (req.accepts(['json', 'html']) === 'html') {
-      const id = escapeHtml(instanceId);
-      res.type('html').send(
-        `<!doctype html><html><head><meta charset="utf-8"><title>snowgate: ${id} connected</title></head>` +
-          `<body><h1>Connected</h1><p>Instance <strong>${id}</strong> is authorized. You can close this page.</p></body></html>`,
-      );
+    if (wantsHtml(req)) {
+      res.type('html').send(htmlPage(`snowgate: ${instanceId} connected`, `<h1>Connected</h1><p>Instance <strong>${escapeHtml(instanceId)}</strong> is authorized. You can close this page.</p>`));
       return;
     }
     res.json({ status: 'connected', instanceId });

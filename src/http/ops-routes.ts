@@ -2,7 +2,7 @@ import express, { Router, type Request } from 'express';
 import type { Queue } from 'bullmq';
 import { AppError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
-import { dashboardLogin } from '../ops/dashboard-login';
+import { dashboardLogin, dashboardSignInPage } from '../ops/dashboard-login';
 import type { EventReplay } from '../ops/event-replay';
 import { FailedJobs } from '../ops/failed-jobs';
 import { isNarrowed, parseOpsFilter, type OpsFilter } from '../ops/ops-filter';
@@ -70,7 +70,7 @@ export function createOpsRoutes(deps: OpsRoutesDeps): Router {
     return deps.breakers;
   };
 
-  router.use(DASHBOARD_PATH, dashboardLogin(deps.adminToken), admin, dashboardCsp, createQueueDashboard(deps.queues));
+  router.use(DASHBOARD_PATH, dashboardLogin(deps.adminToken), admin, dashboardCsp, createQueueDashboard(deps.queues), dashboardSignInPage);
 
   router.get('/ops/api/queues', admin, async (_req, res) => {
     try {

@@ -1,3 +1,5 @@
+import { AppError } from '../lib/errors';
+
 /** The verdict of one rate-limit check. */
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSec: number };
 
@@ -26,5 +28,13 @@ export class RateLimiter {
       return { allowed: true };
     }
     return { allowed: false, retryAfterSec: Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerSecond)) };
+  }
+
+  /** Spends one request of `key`'s budget, or throws 429 `rate_limited` with Retry-After (`what`: "webhooks", …). */
+  admit(key: string, ratePerSecond: number, who: string, what: string): void {
+    const decision = this.take(key, ratePerSecond);
+    if (!decision.allowed) {
+      throw new AppError('rate_limited', `${who} is over ${ratePerSecond} ${what} per second`, 429, { headers: { 'Retry-After': String(decision.retryAfterSec) } });
+    }
   }
 }

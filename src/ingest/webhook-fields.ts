@@ -4,7 +4,7 @@
  */
 export const WEBHOOK_FIELDS: Readonly<Record<string, readonly string[]>> = Object.freeze({
   sn_customerservice_case: ['number', 'short_description', 'state', 'priority', 'account', 'contact', 'assigned_to', 'active'],
-  sys_journal_field: ['element', 'element_id', 'name', 'value'],
+  sys_journal_field: ['element', 'element_id', 'name', 'value', 'sys_created_by'],
   sys_attachment: ['table_name', 'table_sys_id', 'file_name', 'content_type', 'size_bytes'],
 });
 

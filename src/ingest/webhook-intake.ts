@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { AppError } from '../lib/errors';
+import { utf8Text } from './utf8-text';
 import type { Instance } from '../instances/instance';
 import type { InstanceRegistry } from '../instances/instance-registry';
 import type { ChangeEnqueuer, EnqueueResult } from './change-enqueuer';
@@ -14,10 +15,6 @@ export interface WebhookIntakeDeps {
   enqueuer: ChangeEnqueuer;
   rateLimiter: RateLimiter;
 }
-
-// ignoreBOM keeps a byte order mark in the text: the signature is then checked over the bytes as sent (the
-// decoder would otherwise drop it unseen), and JSON.parse refuses it as RFC 8259 senders must not add one
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * The accept path of a ServiceNow webhook, free of HTTP: which instance and table (404), whether the
@@ -47,23 +44,13 @@ export class WebhookIntake {
 
   /** Spends one request of the instance's per-second budget, or throws 429 with Retry-After. */
   admit(instance: Instance): void {
-    const decision = this.deps.rateLimiter.take(instance.id, instance.webhook.rateLimitPerSecond);
-    if (!decision.allowed) {
-      throw new AppError('rate_limited', `Instance "${instance.id}" is over ${instance.webhook.rateLimitPerSecond} webhooks per second`, 429, {
-        headers: { 'Retry-After': String(decision.retryAfterSec) },
-      });
-    }
+    this.deps.rateLimiter.admit(instance.id, instance.webhook.rateLimitPerSecond, `Instance "${instance.id}"`, 'webhooks');
   }
 
   /** Verifies, parses, validates and enqueues one webhook body. */
   async accept(instance: Instance, table: string, rawBody: Buffer, headers: WebhookHeaders): Promise<EnqueueResult> {
-    let text: string;
-    try {
-      text = utf8.decode(rawBody);
-    } catch {
-      throw new AppError('invalid_json', 'The request body is not valid UTF-8', 400);
-    }
-    this.deps.verifier.verify(instance, text, headers);
+    const text = utf8Text(rawBody);
+    this.deps.verifier.verify(instance.webhook, text, headers);
     let body: unknown;
     try {
       body = JSON.parse(text);

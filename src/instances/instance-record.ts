@@ -1,4 +1,5 @@
 import type { Instance, InstanceDefinition } from './instance';
+import { openActionSecrets, sealActionSecrets } from './action-secrets';
 import { openSecrets, sealSecrets } from './instance-secrets';
 import { parseInstance } from './parse-instance';
 
@@ -8,15 +9,18 @@ interface StoredRecord {
   definition: InstanceDefinition;
   /** AES-256-GCM ciphertext (lib/encryption) of `{secretKey: value}`; absent when there is no secret. */
   secrets?: string;
+  /** The same for the actions' `auth` values. */
+  actionSecrets?: string;
   updatedAt: number;
 }
 
 /** Serializes an instance for Redis with its secret values encrypted under `key`. */
 export function encodeInstance(key: Buffer, instance: Instance): string {
-  const { id, name, tags, configuration } = instance.definition;
+  const { configuration, actions, ...rest } = instance.definition;
   const sealed = sealSecrets(key, configuration);
-  const definition: InstanceDefinition = { id: id ?? instance.id, name, ...(tags ? { tags } : {}), configuration: sealed.configuration };
-  const record: StoredRecord = { v: 1, definition, ...(sealed.secrets ? { secrets: sealed.secrets } : {}), updatedAt: Date.now() };
+  const sealedActions = sealActionSecrets(key, actions);
+  const definition: InstanceDefinition = { ...rest, id: instance.id, configuration: sealed.configuration, ...(sealedActions.actions ? { actions: sealedActions.actions } : {}) };
+  const record: StoredRecord = { v: 1, definition, ...(sealed.secrets ? { secrets: sealed.secrets } : {}), ...(sealedActions.secrets ? { actionSecrets: sealedActions.secrets } : {}), updatedAt: Date.now() };
   return JSON.stringify(record);
 }
 
@@ -24,5 +28,6 @@ export function encodeInstance(key: Buffer, instance: Instance): string {
 export function decodeInstance(key: Buffer, stored: string): Instance {
   const record = JSON.parse(stored) as StoredRecord;
   const configuration = openSecrets(key, record.definition.configuration, record.secrets);
-  return parseInstance({ ...record.definition, configuration });
+  const actions = openActionSecrets(key, record.definition.actions, record.actionSecrets);
+  return parseInstance({ ...record.definition, configuration, ...(actions ? { actions } : {}) });
 }

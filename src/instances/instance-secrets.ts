@@ -7,6 +7,7 @@ export const SECRET_CONFIGURATION_KEYS = [
   'password',
   'webhook.secret',
   'webhook.bearer_token',
+  'writes.bearer_token',
   'event.notification.signature.key',
 ] as const;
 

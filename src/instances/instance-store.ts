@@ -74,6 +74,11 @@ export class InstanceStore {
     return instance;
   }
 
+  /** Whether an instance with this id exists (config or API). */
+  async exists(id: string): Promise<boolean> {
+    return this.config.has(id) || (await this.run(() => this.options.redis.hexists(this.hashKey, id))) === 1;
+  }
+
   /** One instance (config or API). Throws 404 `unknown_instance`. */
   async get(id: string): Promise<SourcedInstance> {
     const fromConfig = this.config.get(id);

@@ -1,3 +1,5 @@
+import type { Action, ActionDefinition } from './action';
+
 /** The tables every instance accepts webhooks for. */
 export const CORE_TABLES = ['sn_customerservice_case', 'sys_journal_field', 'sys_attachment'] as const;
 export type CoreTable = (typeof CORE_TABLES)[number];
@@ -5,19 +7,32 @@ export type CoreTable = (typeof CORE_TABLES)[number];
 /** The body an operator writes (config file or admin API), Cloud Elements element-instance shaped. */
 export interface InstanceDefinition {
   id?: string;
+  /** Cloud Elements: the element the body was written for. */
+  element?: { key?: string; id?: number | string };
   name: string;
   tags?: string[];
   configuration: Record<string, unknown>;
+  /** Writes into ServiceNow triggered by posted events, by action name. */
+  actions?: Record<string, ActionDefinition>;
 }
 
 export type AuthenticationType = 'oauth2' | 'oauth2_client_credentials' | 'basic';
 
-/** One configured poller resource, as in `event.poller.configuration`. */
+/** One configured poller resource, as in `event.poller.configuration` (Cloud Elements' fields and snowgate's). */
 export interface PollerResource {
   url: string;
   idField?: string;
   table?: string;
   deletes?: boolean;
+  /** Rows per request (`sysparm_limit`). */
+  pageSize?: number;
+  /** Seconds behind the last poll each poll starts from (at least the poller's own overlap). */
+  pollDelay?: number;
+  /** Seconds within which created and updated dates count as equal: the record was CREATED. */
+  createdCheckTolerance?: number;
+  /** Accepted for Cloud Elements; snowgate always drops records not changed since they were delivered. */
+  filterByUpdatedDate?: boolean;
+  filterByCurrentDate?: boolean;
   datesConfiguration?: {
     updatedDateField?: string;
     updatedDateFormat?: string;
@@ -27,6 +42,16 @@ export interface PollerResource {
     createdDateTimezone?: string;
   };
 }
+
+/** Something an operator should know about an accepted definition (an ignored key, a missing subscriber…). */
+export interface InstanceWarning {
+  /** JSON pointer into the definition, e.g. `/configuration/filter.response.nulls`. */
+  path: string;
+  message: string;
+}
+
+/** How events reach the subscriber: CloudEvents with Standard Webhooks, or Cloud Elements' notification body. */
+export type NotificationFormat = 'cloudevents' | 'cloud-elements';
 
 /** One ServiceNow connection, parsed and defaulted from its definition. Immutable. */
 export interface Instance {
@@ -45,6 +70,8 @@ export interface Instance {
     readonly username?: string;
     readonly password?: string;
   };
+  /** The Cloud Elements element the body was written for (`servicenow`, `servicenowoauth`), if it named one. */
+  readonly element?: string;
   readonly capabilities: readonly string[];
   readonly pullRecordBy: 'created' | 'updated';
   readonly webhook: {
@@ -60,9 +87,18 @@ export interface Instance {
     readonly callbackUrl?: string;
     readonly signatureKey?: string;
     readonly allowPrivateTargets: boolean;
+    readonly format: NotificationFormat;
+    /** Suppress the events of changes snowgate itself wrote (echo control). */
+    readonly skipOwnWrites: boolean;
     /** `event.notification.retry_schedule` in ms; undefined: the deployment's (SNOWGATE_DELIVERY_SCHEDULE). */
     readonly retryDelaysMs?: readonly number[];
   };
+  /** Writes into ServiceNow: who may post direct writes, and how many may be in flight at once. */
+  readonly writes: {
+    readonly bearerToken?: string;
+    readonly maxConcurrency: number;
+  };
+  readonly actions: ReadonlyMap<string, Action>;
   readonly vendor: { readonly webhooks: boolean; readonly polling: boolean };
   readonly poller: {
     readonly refreshIntervalMs: number;
@@ -70,4 +106,6 @@ export interface Instance {
   };
   /** The definition it was parsed from (secrets included: redact before showing it). */
   readonly definition: InstanceDefinition;
+  /** What was accepted but ignored or is missing (shown in the 201 answer, `GET /instances/{id}`, and logged for the config file). */
+  readonly warnings: readonly InstanceWarning[];
 }

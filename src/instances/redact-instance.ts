@@ -1,3 +1,5 @@
+import type { ActionDefinition } from './action';
+import { redactActions } from './action-secrets';
 import type { Instance } from './instance';
 import { redactUrl, urlCarriesCredentials } from '../lib/url-credentials';
 import { isSecretKey, REDACTED } from './instance-secrets';
@@ -11,6 +13,8 @@ export interface InstanceView {
   name: string;
   tags: string[];
   configuration: Record<string, unknown>;
+  /** The actions, each `auth` value replaced with `********`. */
+  actions?: Record<string, ActionDefinition>;
   /** `{table: url}` — the URLs ServiceNow posts to. */
   webhookUrls: Record<string, string>;
   source: InstanceSource;
@@ -45,6 +49,7 @@ export function redactInstance(instance: Instance, source: InstanceSource, publi
     name: instance.name,
     tags: [...instance.tags],
     configuration: redactConfiguration(instance.definition.configuration),
+    ...(instance.definition.actions ? { actions: redactActions(instance.definition.actions) } : {}),
     webhookUrls: webhookUrls(instance, publicUrl),
     source,
   };

@@ -20,7 +20,7 @@ async function seedAnswers(url: string): Promise<boolean> {
 }
 
 /** True when Redis answers PING at `url`, or (cluster seeds, comma-separated) at any one of them. */
-async function answers(url: string): Promise<boolean> {
+export async function redisAnswers(url: string): Promise<boolean> {
   const results = await Promise.all(url.split(',').map((seed) => seedAnswers(seed.trim())));
   return results.includes(true);
 }
@@ -31,7 +31,7 @@ async function answers(url: string): Promise<boolean> {
  * under `dataDir`) and returns its process; otherwise throws a one-line instruction.
  */
 export async function ensureRedis(url: string, explicit: boolean, dataDir: string, logger: Logger): Promise<ChildProcess | undefined> {
-  if (await answers(url)) return undefined;
+  if (await redisAnswers(url)) return undefined;
   if (explicit) throw new ConfigError(`REDIS_URL: nothing answers at ${url}; start Redis there or unset REDIS_URL`);
   if (spawnSync('redis-server', ['--version']).status !== 0) {
     throw new ConfigError(`Nothing answers at ${url} and redis-server is not installed: install Redis (apt-get install redis-server) or set REDIS_URL`);
@@ -43,7 +43,7 @@ export async function ensureRedis(url: string, explicit: boolean, dataDir: strin
     stdio: 'ignore',
   });
   for (let i = 0; i < 100; i++) {
-    if (await answers(url)) {
+    if (await redisAnswers(url)) {
       logger.info(`started a private redis-server on 127.0.0.1:${port} (data in ${dir})`);
       return child;
     }

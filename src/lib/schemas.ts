@@ -35,8 +35,16 @@ export function toIssues(errors: ErrorObject[] | null | undefined): ValidationIs
     const extra = e.keyword === 'unevaluatedProperties' || e.keyword === 'additionalProperties'
       ? `/${(e.params as { unevaluatedProperty?: string; additionalProperty?: string }).unevaluatedProperty ?? (e.params as { additionalProperty?: string }).additionalProperty}`
       : '';
-    return { path: (e.instancePath || '') + missing + extra || '/', message: e.message ?? e.keyword };
+    return { path: (e.instancePath || '') + missing + extra || '/', message: messageOf(e) };
   });
+}
+
+/** Ajv's message, with what was allowed where Ajv leaves it out ("must be equal to one of the allowed values"). */
+function messageOf(e: ErrorObject): string {
+  const message = e.message ?? e.keyword;
+  if (e.keyword === 'enum') return `${message}: ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (e.keyword === 'const') return `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
+  return message;
 }
 
 /** Compiles a schema of schemas/ by file name into a validator returning a typed result. */

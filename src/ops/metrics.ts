@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { WriteMetrics } from './write-metrics';
 
 /** A queue whose job counts the metrics read on each scrape (a BullMQ Queue fits). */
 export interface CountableQueue {
@@ -99,6 +100,8 @@ type Instruments = ReturnType<typeof createInstruments>;
  */
 export class Metrics {
   readonly registry = new Registry();
+  /** The write direction's metrics (writes received, attempts, dead letters, echoes). */
+  readonly writes = new WriteMetrics(this.registry);
   private readonly timeoutMs: number;
   private queues: () => readonly CountableQueue[];
   private refreshTokenExpiry?: RefreshTokenExpirySource;

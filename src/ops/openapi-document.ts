@@ -1,4 +1,5 @@
 import { loadSchemaComponents, ref, RESPONSE_SCHEMAS, type JsonSchema } from './openapi-schemas';
+import { WRITE_SCHEMAS, WRITE_SECURITY_SCHEMES, writePaths } from './openapi-writes';
 
 type Operation = Record<string, unknown>;
 
@@ -72,6 +73,7 @@ function paths(): Record<string, Record<string, Operation>> {
     '/instances/{id}/business-rules/update-set.xml': {
       get: admin({ tags: ['business-rules'], summary: 'The same rules as an importable update set', parameters: [ID], responses: { '200': { description: 'Update set', content: { 'application/xml': { schema: { type: 'string' } } } }, ...errors(404) } }),
     },
+    ...writePaths({ admin, json, errors, param }),
     '/healthz': { get: { tags: ['health'], summary: 'Liveness', responses: { '200': json(ref('Health')) } } },
     '/readyz': { get: { tags: ['health'], summary: 'Readiness (503 only when Redis is unreachable)', responses: { '200': json(ref('Health')), '503': json(ref('Health'), 'Not ready') } } },
     '/metrics': {
@@ -125,18 +127,19 @@ export function buildOpenApiDocument(options: { version?: string; publicUrl?: st
   const fileSchemas = loadSchemaComponents();
   return {
     openapi: '3.1.0',
-    info: { title: 'snowgate', version: options.version ?? '0.0.0', description: 'ServiceNow webhook ingestion gateway' },
+    info: { title: 'snowgate', version: options.version ?? '0.0.0', description: 'ServiceNow webhook ingestion gateway, and writes into ServiceNow' },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     ...(options.publicUrl ? { servers: [{ url: options.publicUrl }] } : {}),
     paths: paths(),
     webhooks: outgoing(fileSchemas),
     components: {
-      schemas: { ...fileSchemas, ...RESPONSE_SCHEMAS },
+      schemas: { ...fileSchemas, ...RESPONSE_SCHEMAS, ...WRITE_SCHEMAS },
       securitySchemes: {
         adminBearer: { type: 'http', scheme: 'bearer', description: 'SNOWGATE_ADMIN_TOKEN' },
         adminCookie: { type: 'apiKey', in: 'cookie', name: 'snowgate_admin', description: 'set by /ops/queues?token=' },
         webhookSignature: { type: 'apiKey', in: 'header', name: 'webhook-signature', description: 'Standard Webhooks v1 HMAC-SHA256 with webhook-id and webhook-timestamp' },
         instanceBearer: { type: 'http', scheme: 'bearer', description: "the instance's webhook.bearer_token, for instances that cannot sign" },
+        ...WRITE_SECURITY_SCHEMES,
       },
     },
   };

@@ -59,6 +59,27 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       name: { type: 'string' },
       webhookUrls: ref('WebhookUrls'),
       webhookSecret: { type: ['string', 'null'], description: 'the current whsec_ secret; shown here only, never again' },
+      warnings: { type: 'array', items: ref('InstanceWarning') },
+      poller: ref('PollerView'),
+    },
+  },
+  InstanceWarning: {
+    type: 'object',
+    required: ['path', 'message'],
+    description: 'accepted but ignored (a Cloud Elements key with no meaning here) or missing (no subscriber)',
+    properties: { path: { type: 'string', description: 'JSON pointer into the body' }, message: { type: 'string' } },
+  },
+  PollerView: {
+    type: 'object',
+    properties: {
+      enabled: { type: 'boolean' },
+      refreshIntervalMinutes: { type: 'number' },
+      resourcesFrom: { enum: ['configuration', 'element defaults', 'capability defaults'] },
+      resources: {
+        type: 'object',
+        description: '{name: the URL as written, the table read, sysparm_query (placeholders unexpanded), other parameters, and for a Cloud Elements hub URL its CEQL where}',
+        additionalProperties: { type: 'object', properties: { url: { type: 'string' }, table: { type: 'string' }, sysparm_query: { type: 'string' }, where: { type: 'string' }, params: { type: 'object' } } },
+      },
     },
   },
   InstanceView: {
@@ -69,8 +90,12 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       name: { type: 'string' },
       tags: { type: 'array', items: { type: 'string' } },
       configuration: { type: 'object', description: 'as in the instance schema, every secret value replaced with "********"' },
+      actions: { type: 'object', description: 'as in the instance schema, every auth value replaced with "********"' },
       webhookUrls: ref('WebhookUrls'),
       source: { enum: ['config', 'api'] },
+      subscriber: { enum: ['ok', 'not_configured', 'off'], description: 'GET /instances/{id} only: whether events have somewhere to go' },
+      poller: { ...ref('PollerView'), description: 'GET /instances/{id} only' },
+      warnings: { type: 'array', items: ref('InstanceWarning'), description: 'GET /instances/{id} only' },
     },
   },
   InstancePatch: {
@@ -81,6 +106,7 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       name: { type: 'string' },
       tags: { type: ['array', 'null'], items: { type: 'string' } },
       configuration: { type: 'object', additionalProperties: true },
+      actions: { type: 'object', additionalProperties: { oneOf: [{ $ref: 'https://snowgate.dev/schemas/instance.schema.json#/$defs/action' }, { type: 'null' }] }, description: 'actions merge by name; null deletes one' },
     },
   },
   SubscriberBreaker: {

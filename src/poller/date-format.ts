@@ -43,9 +43,16 @@ function tokenize(format: string): Token[] {
   return tokens;
 }
 
-/** Normalizes `GMT` / `UTC` / `Z` and checks an IANA zone; throws 400 `invalid_time_zone`. */
+/** Java's three-letter zone ids (ZoneId.SHORT_IDS) that Cloud Elements configurations use, e.g. "PST". */
+const JAVA_SHORT_IDS: Readonly<Record<string, string>> = {
+  PST: 'America/Los_Angeles', MST: 'America/Denver', CST: 'America/Chicago', EST: 'America/New_York', AST: 'America/Anchorage',
+  HST: 'Pacific/Honolulu', ECT: 'Europe/Paris', IST: 'Asia/Kolkata', JST: 'Asia/Tokyo', CTT: 'Asia/Shanghai', AET: 'Australia/Sydney',
+};
+
+/** Normalizes `GMT` / `UTC` / `Z`, reads Java's short ids (`PST`), and checks an IANA zone; throws 400 `invalid_time_zone`. */
 export function normalizeTimeZone(zone: string | undefined): string {
-  const z = (zone ?? 'GMT').trim();
+  const given = (zone ?? 'GMT').trim();
+  const z = JAVA_SHORT_IDS[given.toUpperCase()] ?? given;
   if (z === '' || /^(gmt|utc|z)$/i.test(z)) return 'UTC';
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: z });

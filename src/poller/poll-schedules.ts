@@ -14,6 +14,11 @@ export const POLL_TICK_JOB = 'poll-tick';
 
 const SCHEDULER_PREFIX = 'poll-';
 
+/** Whether an instance is polled: polling is on and so are its notifications (with them off, every poll would be for nothing). */
+export function polls(instance: Instance): boolean {
+  return instance.vendor.polling && instance.events.enabled;
+}
+
 /** The job scheduler id of an instance (`poll-acme`: no `:`). */
 export function pollSchedulerId(instanceId: string): string {
   return `${SCHEDULER_PREFIX}${instanceId}`;
@@ -29,7 +34,7 @@ export class PollSchedules {
   /** Creates, updates (new interval) or removes the scheduler of one instance after a registry change. */
   async apply(instanceId: string, instance: Instance | undefined): Promise<void> {
     const id = pollSchedulerId(instanceId);
-    if (!instance || !instance.vendor.polling) {
+    if (!instance || !polls(instance)) {
       if (await this.queue.removeJobScheduler(id)) this.logger.info('poller stopped', { instanceId });
       return;
     }

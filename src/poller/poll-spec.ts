@@ -2,7 +2,9 @@ import type { Instance, PollerResource } from '../instances/instance';
 import type { ListOptions } from '../servicenow/table-query';
 import { GLIDE_DATE_FORMAT, normalizeTimeZone } from './date-format';
 import { defaultPollerResources } from './default-resources';
-import { expandPlaceholders, hasPlaceholder, parseResourceUrl, placeholdersHaveSeconds } from './url-template';
+import { elementDefaultResources } from './hub-resources';
+import { parseResourceUrl } from './resource-url';
+import { expandPlaceholders, hasPlaceholder, placeholdersHaveSeconds } from './url-template';
 
 /** What a polled row stands for: a record that changes, an immutable entry, or a deletion (sys_audit_delete). */
 export type PollKind = 'record' | 'immutable' | 'audit-delete';
@@ -33,6 +35,17 @@ export interface PollSpec {
   pageSize?: number;
   /** The template narrows by the watermark to the second, so a query may restart at the last timestamp seen. */
   keyset: boolean;
+  /** Extra look-back of each poll (Cloud Elements' `pollDelay`), on top of the poller's overlap. */
+  pollDelayMs?: number;
+  /** Cloud Elements' rule, for hub resources: a record whose created and updated dates agree is CREATED. */
+  createdCheck?: { created: DateField; updated: DateField; toleranceMs: number };
+}
+
+/** Where a date of a row is, and how it is written. */
+export interface DateField {
+  field: string;
+  format: string;
+  timeZone: string;
 }
 
 function deletesSpec(resource: string, table: string): PollSpec {
@@ -50,18 +63,21 @@ export function specsFor(name: string, resource: PollerResource, pullRecordBy: '
   const table = resource.table ?? parsed.table;
   const dc = resource.datesConfiguration ?? {};
   const byCreated = pullRecordBy === 'created' || IMMUTABLE_TABLES.includes(table);
-  const dateFormat = (byCreated ? dc.createdDateFormat : dc.updatedDateFormat) ?? GLIDE_DATE_FORMAT;
-  const timeZone = normalizeTimeZone(byCreated ? dc.createdDateTimezone : dc.updatedDateTimezone);
+  const created: DateField = { field: dc.createdDateField ?? 'sys_created_on', format: dc.createdDateFormat ?? GLIDE_DATE_FORMAT, timeZone: normalizeTimeZone(dc.createdDateTimezone) };
+  const updated: DateField = { field: dc.updatedDateField ?? 'sys_updated_on', format: dc.updatedDateFormat ?? GLIDE_DATE_FORMAT, timeZone: normalizeTimeZone(dc.updatedDateTimezone) };
+  const watermark = byCreated ? created : updated;
   const template = parsed.params.map(([, v]) => v).join('&');
-  const limit = Number(parsed.params.find(([k]) => k === 'sysparm_limit')?.[1]);
+  const limit = resource.pageSize ?? Number(parsed.params.find(([k]) => k === 'sysparm_limit')?.[1]);
   const spec: PollSpec = {
     key: name, resource: name, table, changeTable: table, params: parsed.params,
-    idField: resource.idField ?? 'sys_id',
-    watermarkField: (byCreated ? dc.createdDateField ?? 'sys_created_on' : dc.updatedDateField ?? 'sys_updated_on'),
-    dateFormat, timeZone,
+    // a hub resource's idField names the objectId of its notifications; its changes are still by sys_id
+    idField: parsed.hub ? 'sys_id' : resource.idField ?? 'sys_id',
+    watermarkField: watermark.field, dateFormat: watermark.format, timeZone: watermark.timeZone,
     kind: IMMUTABLE_TABLES.includes(table) ? 'immutable' : 'record',
     pageSize: Number.isInteger(limit) && limit > 0 ? limit : undefined,
     keyset: false,
+    ...(resource.pollDelay ? { pollDelayMs: resource.pollDelay * 1000 } : {}),
+    ...(parsed.hub ? { createdCheck: { created, updated, toleranceMs: (resource.createdCheckTolerance ?? 0) * 1000 } } : {}),
   };
   spec.keyset = keysetCapable(spec, template);
   return resource.deletes ? [spec, deletesSpec(name, table)] : [spec];
@@ -69,12 +85,14 @@ export function specsFor(name: string, resource: PollerResource, pullRecordBy: '
 
 /**
  * Whether a query may be restarted at the last row seen: the watermark placeholder resolves to the
- * second, the query is one AND-list (no `^NQ`), and it sorts by the watermark field first (or not at all).
+ * second, the query is one AND-list (no `^NQ`), it does not exclude the watermark's own second (`field>`,
+ * as Cloud Elements' defaults write it), and it sorts by the watermark field first (or not at all).
  */
 function keysetCapable(spec: PollSpec, template: string): boolean {
   const query = spec.params.find(([k]) => k === 'sysparm_query')?.[1] ?? '';
   const firstOrder = /(?:^|\^)(ORDERBY(?:DESC)?[A-Za-z0-9_.]+)/.exec(query)?.[1];
-  return hasPlaceholder(template) && placeholdersHaveSeconds(template, { format: spec.dateFormat }) && !query.includes('^NQ')
+  const strictlyAfter = query.split('^').some((c) => c.startsWith(`${spec.watermarkField}>`) && !c.startsWith(`${spec.watermarkField}>=`));
+  return hasPlaceholder(template) && placeholdersHaveSeconds(template, { format: spec.dateFormat }) && !query.includes('^NQ') && !strictlyAfter
     && (firstOrder === undefined || firstOrder === `ORDERBY${spec.watermarkField}`);
 }
 
@@ -83,9 +101,17 @@ function keysetCapable(spec: PollSpec, template: string): boolean {
  * it has none. Throws 400 (`invalid_poller_url`, `invalid_time_zone`, …) on a bad resource.
  */
 export function resolvePollSpecs(instance: Instance): PollSpec[] {
+  return Object.entries(pollerResourcesOf(instance)).flatMap(([name, r]) => specsFor(name, r, instance.pullRecordBy));
+}
+
+/**
+ * The resources an instance polls: its `event.poller.configuration`, else the defaults — Cloud Elements'
+ * element defaults for a Cloud Elements body (one with `element`), the capability defaults otherwise.
+ */
+export function pollerResourcesOf(instance: Pick<Instance, 'poller' | 'element' | 'capabilities' | 'pullRecordBy'>): Readonly<Record<string, PollerResource>> {
   const configured = instance.poller.resources;
-  const resources = Object.keys(configured).length > 0 ? configured : defaultPollerResources(instance.capabilities, instance.pullRecordBy);
-  return Object.entries(resources).flatMap(([name, r]) => specsFor(name, r, instance.pullRecordBy));
+  if (Object.keys(configured).length > 0) return configured;
+  return instance.element ? elementDefaultResources() : defaultPollerResources(instance.capabilities, instance.pullRecordBy);
 }
 
 function withOrdering(query: string, spec: PollSpec): string {
@@ -121,7 +147,8 @@ export function listOptionsFor(spec: PollSpec, watermark: Date, afterSysId?: str
     else if (!key.startsWith('sysparm_')) pairs.push(`${key}=${value}`);
   }
   if (typeof options.fields === 'string') {
-    const needed = [spec.idField, spec.watermarkField, 'sys_id', 'sys_mod_count', 'sys_updated_on', 'sys_created_on'];
+    const dates = spec.createdCheck ? [spec.createdCheck.created.field, spec.createdCheck.updated.field] : [];
+    const needed = [spec.idField, spec.watermarkField, 'sys_id', 'sys_mod_count', 'sys_updated_on', 'sys_created_on', ...dates];
     options.fields = [...new Set([...options.fields.split(',').map((f) => f.trim()).filter(Boolean), ...needed])].join(',');
   }
   const filter = [...pairs, query].filter(Boolean).join('^');

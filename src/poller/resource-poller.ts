@@ -76,7 +76,7 @@ export async function pollResource(spec: PollSpec, deps: ResourcePollDeps): Prom
   let watermark = stored.getTime();
   const result: ResourcePollResult = { resource: spec.key, pages: 0, rows: 0, queued: 0, duplicates: 0, watermark: stored, more: false };
   const limit = spec.pageSize ?? deps.pageSize;
-  let cursor: Cursor | undefined = { from: watermark - deps.overlapMs, offset: 0 };
+  let cursor: Cursor | undefined = { from: watermark - Math.max(deps.overlapMs, spec.pollDelayMs ?? 0), offset: 0 };
   // Offset sweeps cannot resume mid-way, so they get a larger page budget than keyset polls.
   const maxPages = spec.keyset ? deps.maxPages : deps.maxPages * 20;
   let newest = -Infinity;

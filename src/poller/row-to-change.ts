@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { ChangeJob, ChangeSource } from '../queues/change-job';
 import type { ServiceNowRecord } from '../servicenow/table-query';
 import { formatDate, GLIDE_DATE_FORMAT, parseDate } from './date-format';
-import type { PollSpec } from './poll-spec';
+import type { DateField, PollSpec } from './poll-spec';
 
 /** A row's values as strings: references and `display_value=all` pairs give their stored value. */
 export function stringValues(row: ServiceNowRecord): Record<string, string> {
@@ -32,9 +32,22 @@ function glideUtc(spec: PollSpec, text: string | undefined): string {
   return d ? formatDate(d) : text;
 }
 
+function instantOf(date: DateField, record: Record<string, string>): number | undefined {
+  const text = record[date.field];
+  return text ? (parseDate(text, date.format, date.timeZone) ?? parseDate(text))?.getTime() : undefined;
+}
+
+/** Cloud Elements' rule: created and updated dates within the tolerance mean CREATED; undefined when a date is unreadable. */
+function createdByDates(check: NonNullable<PollSpec['createdCheck']>, record: Record<string, string>): boolean | undefined {
+  const created = instantOf(check.created, record);
+  const updated = instantOf(check.updated, record);
+  return created === undefined || updated === undefined ? undefined : Math.abs(updated - created) <= check.toleranceMs;
+}
+
 /**
  * The change a polled row stands for, with a fresh event id; undefined for a row without an id.
- * Records: `insert` at sys_mod_count 0 (or created = updated when there is no count), else `update`.
+ * Records: `insert` at sys_mod_count 0 (or created = updated when there is no count; for hub resources, created and
+ * updated dates within `createdCheckTolerance`, as Cloud Elements decided), else `update`.
  * Journal entries and attachments: always `insert`. sys_audit_delete rows: a `delete` of `documentkey`.
  */
 export function rowToChange(instanceId: string, spec: PollSpec, row: ServiceNowRecord, source: ChangeSource): ChangeJob | undefined {
@@ -54,7 +67,8 @@ export function rowToChange(instanceId: string, spec: PollSpec, row: ServiceNowR
   }
   const modCount = record.sys_mod_count || '0';
   const updatedOn = glideUtc(spec, record.sys_updated_on || record.sys_created_on);
-  const created = record.sys_mod_count === undefined ? record.sys_created_on === record.sys_updated_on : modCount === '0';
+  const created = (spec.createdCheck && createdByDates(spec.createdCheck, record))
+    ?? (record.sys_mod_count === undefined ? record.sys_created_on === record.sys_updated_on : modCount === '0');
   return {
     ...base,
     operation: spec.kind === 'immutable' || created ? 'insert' : 'update',

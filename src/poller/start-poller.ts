@@ -9,7 +9,7 @@ import { QUEUE_NAMES } from '../queues/queue-names';
 import type { ServiceNowClient } from '../servicenow/servicenow-client';
 import { pollInstance, type InstancePollResult } from './instance-poll';
 import { PollLock } from './poll-lock';
-import { PollSchedules, type PollQueue, type PollTickData } from './poll-schedules';
+import { PollSchedules, polls, type PollQueue, type PollTickData } from './poll-schedules';
 import type { PageInfo } from './resource-poller';
 import { WatermarkStore } from './watermark-store';
 
@@ -75,7 +75,7 @@ export async function startPoller(deps: PollerDeps): Promise<Poller> {
 
   const tick = async (instanceId: string, jobId?: string, waitForLockMs = 0): Promise<InstancePollResult> => {
     const instance = registry.get(instanceId);
-    if (!instance || !instance.vendor.polling) return { instanceId, resources: [], errors: [] };
+    if (!instance || !polls(instance)) return { instanceId, resources: [], errors: [] };
     const result = await pollInstance(instance, {
       client: deps.clientFor(instance),
       enqueuer: deps.enqueuer,

@@ -4,6 +4,7 @@ import type { SubscriberStatus } from '../events/subscriber-status';
 import { AppError } from '../lib/errors';
 import type { RedisClient } from '../lib/redis-connections';
 import type { DeadLetterQueue } from './dead-letter';
+import { latestReplayJobId, nextReplayJobId } from './replay-counter';
 
 /** What a replay did. */
 export interface ReplayResult {
@@ -58,12 +59,10 @@ export class DeliveryReplayer {
   async replay(eventIdOrJobId: string): Promise<ReplayResult> {
     const found = await this.find(eventIdOrJobId);
     const eventId = String(found.event.id);
-    const counter = `${this.deps.prefix}:delivery-replays:${eventId}`;
-    const n = await this.deps.redis.incr(counter);
-    await this.deps.redis.expire(counter, Math.max(60, Math.ceil(this.deps.counterTtlSeconds)));
+    const replayJobId = await nextReplayJobId(this.deps.redis, this.counterKey(eventId), eventId, this.deps.counterTtlSeconds);
     await this.deps.subscribers.enable(found.instanceId);
     const data: DeliveryJobData = { event: found.event, instanceId: found.instanceId, attempts: [], enqueuedAt: Date.now() };
-    const { jobId } = await this.deps.add(`${eventId}-r${n}`, data, found.replayOf);
+    const { jobId } = await this.deps.add(replayJobId, data, found.replayOf);
     if (found.from === 'dead-letter') await this.deps.deadLetters.remove(eventId);
     return { eventId, jobId, replayOf: found.replayOf, from: found.from };
   }
@@ -103,12 +102,16 @@ export class DeliveryReplayer {
     return results;
   }
 
+  private counterKey(eventId: string): string {
+    return `${this.deps.prefix}:delivery-replays:${eventId}`;
+  }
+
   /** A job id names that delivery; an event id names its latest delivery (or its dead letter). */
   private async find(id: string): Promise<Found> {
     const direct = (await this.deps.queue.getJob(id)) as Job<DeliveryJobData> | undefined;
     if (direct && String(direct.data.event.id) !== id) return this.fromJob(direct);
-    const n = await this.deps.redis.get(`${this.deps.prefix}:delivery-replays:${id}`);
-    const latest = n ? ((await this.deps.queue.getJob(`${id}-r${n}`)) as Job<DeliveryJobData> | undefined) : direct;
+    const latestId = await latestReplayJobId(this.deps.redis, this.counterKey(id), id);
+    const latest = latestId !== id ? ((await this.deps.queue.getJob(latestId)) as Job<DeliveryJobData> | undefined) : direct;
     if (latest && IN_PROGRESS.has(await latest.getState())) throw inProgress(latest.id ?? id);
     const dead = await this.deps.deadLetters.get(id);
     if (dead) return { event: dead.event, instanceId: dead.instanceId, replayOf: dead.deliveryJobId, from: 'dead-letter' };

@@ -8,6 +8,10 @@ export const QUEUE_NAMES = {
   deliver: 'deliver',
   /** Events whose delivery schedule is spent, kept for inspection and replay. */
   deadLetter: 'dead-letter',
+  /** Writes into ServiceNow (actions and direct writes), one job each. */
+  write: 'write',
+  /** Writes given up, kept for inspection and replay. */
+  writeDeadLetter: 'write-dead-letter',
   /** Poller ticks (one job scheduler per instance). */
   poll: 'poll',
 } as const;

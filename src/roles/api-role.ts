@@ -1,6 +1,10 @@
 import type { Router } from 'express';
 import { createApp, withWebhookDoor } from '../http/create-app';
 import { createWebhookDoor } from '../http/webhook-door';
+import { createActionRoutes } from '../http/action-routes';
+import { createWriteRoutes } from '../http/write-routes';
+import { ActionIntake } from '../writes/action-intake';
+import { WriteEnqueuer } from '../writes/write-enqueuer';
 import { createBusinessRulesRoutes } from '../http/business-rules-routes';
 import { createInstanceRoutes } from '../http/instance-routes';
 import { createMetricsRoutes } from '../http/metrics-routes';
@@ -40,12 +44,24 @@ async function untilReady(connection: SnowgateParts['producer'], timeoutMs: numb
   });
 }
 
+/** The write direction's doors: actions (signed or bearer), direct writes and their status (admin or writes bearer). */
+function writeRouters(parts: SnowgateParts): Router[] {
+  const { settings, registry, clients, logger, metrics, writeQueue, writeLedger } = parts;
+  const enqueuer = new WriteEnqueuer(writeQueue);
+  const intake = new ActionIntake({ registry, verifier: new SignatureVerifier(), enqueuer, rateLimiter: new RateLimiter() });
+  const common = { registry, adminToken: settings.adminToken, maxBodyBytes: settings.maxBodyBytes, logger };
+  return [
+    createActionRoutes({ ...common, intake, clients, onOutcome: (id, outcome) => metrics.writes.receivedAt(id, 'action', outcome) }),
+    createWriteRoutes({ ...common, enqueuer, ledger: writeLedger, onOutcome: (id, outcome) => metrics.writes.receivedAt(id, 'direct', outcome) }),
+  ];
+}
+
 /** Admin and operator routes (behind the admin token; the OAuth callback is protected by its state instead). */
 function adminRouters(parts: SnowgateParts): Router[] {
   const { settings, registry, tokens, store, logger, opsQueues, deliveries, breaker, metrics } = parts;
   const common = { registry, adminToken: settings.adminToken, publicUrl: settings.publicUrl };
   return [
-    createInstanceRoutes({ ...common, store, logger }),
+    createInstanceRoutes({ ...common, store, logger, tokens }),
     createOAuthRoutes({ ...common, tokens }),
     createTestConnectionRoutes({ ...common, tokens }),
     createBusinessRulesRoutes(common),
@@ -81,7 +97,7 @@ export async function startApiRole(parts: SnowgateParts, shutdown: Shutdown, ext
   });
   await untilReady(parts.producer, 5000);
   const door = createWebhookDoor({ intake, maxBodyBytes: settings.maxBodyBytes, logger, onOutcome: webhookOutcomeHook(metrics) });
-  const app = createApp({ logger, healthChecks: () => healthChecks(parts), routers: [...adminRouters(parts), ...extraRouters] });
+  const app = createApp({ logger, healthChecks: () => healthChecks(parts), routers: [...writeRouters(parts), ...adminRouters(parts), ...extraRouters] });
   const http = await listen(withWebhookDoor(door, app), settings.port, settings.host);
   shutdown.add('http server', () => http.close());
   logger.info('gateway listening', { url: http.url, role: settings.role });

@@ -8,6 +8,9 @@ import { RecordLanes } from '../queues/record-lanes';
 import { createDeliveryWorker } from '../workers/delivery-worker';
 import { createIngestWorker } from '../workers/ingest-worker';
 import { createIntakeWorker } from '../workers/intake-worker';
+import { createWriteWorker } from '../workers/write-worker';
+import { WriteSlots } from '../queues/write-slots';
+import { EchoRecords } from '../writes/echo-records';
 import { BreakerGate } from '../workers/breaker-gate';
 import { FirstDelivery } from '../workers/first-delivery';
 import { closeRedis, connectRedis } from '../lib/redis-connections';
@@ -39,6 +42,7 @@ export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void 
     stateCache: new StateCache(hotPath, settings.queuePrefix),
   });
   const lanes = new RecordLanes(hotPath, settings.queuePrefix, deliveries.queue);
+  const echo = new EchoRecords(hotPath, settings.queuePrefix);
   const hooks = deliveryMetricsHooks(metrics);
   const gate = new BreakerGate({ breaker, deliveries: deliveries.queue, logger, onTransition: (instanceId, to) => metrics.breakerTransition(instanceId, to) });
   gate.start();
@@ -50,6 +54,8 @@ export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void 
     enricher,
     deliveries,
     lanes,
+    echo,
+    onOwnWrite: (instanceId, suppressed) => metrics.writes.echo(instanceId, suppressed ? 'suppressed' : 'tagged'),
     firstDelivery: new FirstDelivery({ subscribers: deliveries.subscribers, breaker: gate, send: { timeoutMs: 3000 }, hooks }),
     logger,
     concurrency: settings.workerConcurrency,
@@ -74,5 +80,19 @@ export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void 
     },
   });
   shutdown.add('delivery worker', () => deliveryWorker.close());
-  logger.info('workers started', { queues: ['intake', 'ingest', 'deliver'], concurrency: settings.workerConcurrency });
+  const writeWorker = createWriteWorker({
+    connection: commands,
+    prefix: settings.queuePrefix,
+    getInstance: (id) => registry.get(id),
+    writerFor: (instance) => clients.writerFor(instance),
+    echo,
+    slots: new WriteSlots(hotPath, settings.queuePrefix),
+    hooks: metrics.writes.hooks(),
+    logger,
+    concurrency: settings.workerConcurrency,
+    lockDurationMs: settings.jobLockMs,
+    schedule: { delaysMs: settings.writeRetryDelaysMs },
+  });
+  shutdown.add('write worker', () => writeWorker.close());
+  logger.info('workers started', { queues: ['intake', 'ingest', 'deliver', 'write'], concurrency: settings.workerConcurrency });
 }

@@ -1,6 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { HTTP } from 'cloudevents';
 import { Webhook } from 'standardwebhooks';
+import { escapeHtml } from '../http/html-page';
 import { AppError } from '../lib/errors';
 
 /** One event the sandbox receiver accepted. */
@@ -48,8 +49,6 @@ export interface EventReceiverDeps {
 function fail(res: Response, error: AppError): void {
   res.status(error.httpStatus).json(error.toBody());
 }
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function renderHtml(items: ReceivedEvent[]): string {
   const rows = items

@@ -1,12 +1,44 @@
+import type { Job } from 'bullmq';
 import type { RedisClient } from '../lib/redis-connections';
+import { closeOpsQueues, openOpsQueues } from '../ops/ops-queues';
+import { SANDBOX_INSTANCE_ID } from './sandbox-instance';
 
-/**
- * The sandbox's ServiceNow starts from the same seed at every `npm start` (its sys_mod_counts begin again
- * at 0), while Redis remembers the changes of earlier runs: without this, a first change after a restart
- * would be taken for a duplicate of last run's. Deletes what snowgate remembers of the `sandbox` instance
- * (deduplication, state cache, record lanes, tokens, poller watermarks) — and nothing of any other instance.
- */
-export async function forgetSandboxHistory(redis: RedisClient, prefix: string, instanceId = 'sandbox'): Promise<number> {
+/** What forgetting the previous sandbox run removed. */
+export interface ForgottenRun {
+  /** Keys: deduplication claims, state cache, record lanes, tokens, poller state. */
+  keys: number;
+  /** Jobs not yet finished: intake batches, changes waiting for enrichment, deliveries waiting for a retry, dead letters. */
+  jobs: number;
+}
+
+/** Every state a job of the previous run may have been left in (completed ones are history, not work). */
+const UNFINISHED = ['wait', 'delayed', 'prioritized', 'waiting-children', 'active', 'failed'] as const;
+
+function belongsTo(job: Job, instanceId: string): boolean {
+  const data = job.data as { instanceId?: string; changes?: Array<{ instanceId?: string }> } | undefined;
+  if (data?.instanceId !== undefined) return data.instanceId === instanceId;
+  return Array.isArray(data?.changes) && data.changes.length > 0 && data.changes.every((c) => c.instanceId === instanceId);
+}
+
+async function dropJobs(redis: RedisClient, prefix: string, instanceId: string): Promise<number> {
+  const queues = openOpsQueues(redis, prefix);
+  let dropped = 0;
+  try {
+    for (const queue of queues) {
+      const jobs = await queue.getJobs([...UNFINISHED]);
+      for (const job of jobs.filter((j) => j.id && belongsTo(j, instanceId))) {
+        // an active job of the previous run is still locked by that (dead) process until its lock lapses
+        await redis.del(`${prefix}:${queue.name}:${job.id}:lock`);
+        dropped += await queue.remove(job.id!);
+      }
+    }
+  } finally {
+    await closeOpsQueues(queues);
+  }
+  return dropped;
+}
+
+async function deleteKeys(redis: RedisClient, prefix: string, instanceId: string): Promise<number> {
   const patterns = [
     `${prefix}:ingest:de:${instanceId}|*`,
     `${prefix}:state:{${instanceId}:*`,
@@ -25,4 +57,18 @@ export async function forgetSandboxHistory(redis: RedisClient, prefix: string, i
     } while (cursor !== '0');
   }
   return deleted;
+}
+
+/**
+ * The sandbox's ServiceNow starts from the same seed at every `npm start` (its sys_mod_counts begin again at
+ * 0, its records hold the seed's values), so nothing of an earlier run can be carried on: a change it left
+ * queued would be enriched with the fresh seed's data under its old timestamps, and a remembered claim would
+ * take a first change of this run for a duplicate. So the earlier run is dropped whole — its unfinished jobs
+ * in every queue, then what snowgate remembers of the instance — and nothing of any other instance. Call it
+ * before the workers start.
+ */
+export async function forgetSandboxHistory(redis: RedisClient, prefix: string, instanceId = SANDBOX_INSTANCE_ID): Promise<ForgottenRun> {
+  const jobs = await dropJobs(redis, prefix, instanceId);
+  const keys = await deleteKeys(redis, prefix, instanceId);
+  return { keys, jobs };
 }

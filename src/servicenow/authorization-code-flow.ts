@@ -50,16 +50,29 @@ export async function completeAuthorization(
   if (!pending) throw new AppError('invalid_state', 'The authorization state is unknown or has expired; start again', 400);
   const instance = deps.instances.get(pending.instanceId);
   if (!instance) throw new AppError('unknown_instance', `No instance ${pending.instanceId}`, 404);
+  const tokens = await redeemCode(deps, instance, { code, redirectUri: pending.redirectUri, codeVerifier: pending.codeVerifier });
+  await deps.store.save(instance.id, tokens);
+  return { instance, tokens };
+}
+
+/**
+ * Exchanges an authorization code for the tokens to store. Used by the flow above and for a code obtained
+ * outside it (Cloud Elements' `providerData.code`: no state, no PKCE verifier). Throws AppError 400
+ * `authorization_failed` when ServiceNow refuses the code, 502 `servicenow_unreachable` when it cannot be asked.
+ */
+export async function redeemCode(
+  deps: Pick<AuthorizationFlowDeps, 'timeoutMs' | 'refreshLifespanMs'>,
+  instance: Instance,
+  p: { code: string; redirectUri: string; codeVerifier?: string },
+): Promise<StoredTokens> {
   let response;
   try {
-    response = await exchangeCode(instance, { code, redirectUri: pending.redirectUri, codeVerifier: pending.codeVerifier }, deps.timeoutMs);
+    response = await exchangeCode(instance, p, deps.timeoutMs);
   } catch (err) {
     if (err instanceof TokenEndpointError && err.kind === 'rejected') {
       throw new AppError('authorization_failed', `ServiceNow refused the authorization code (${err.status})`, 400, { cause: err });
     }
     throw new AppError('servicenow_unreachable', `Could not exchange the authorization code: ${(err as Error).message}`, 502, { cause: err, retryable: true });
   }
-  const tokens = toStoredTokens(response, 'authorization_code', undefined, deps.refreshLifespanMs);
-  await deps.store.save(instance.id, tokens);
-  return { instance, tokens };
+  return toStoredTokens(response, 'authorization_code', undefined, deps.refreshLifespanMs);
 }

@@ -99,9 +99,10 @@ export function authorizeUrl(instance: Instance, p: { redirectUri: string; state
   } as Parameters<AuthorizationCode['authorizeURL']>[0]);
 }
 
-/** Exchanges an authorization code (with its PKCE verifier) for tokens. */
-export function exchangeCode(instance: Instance, p: { code: string; redirectUri: string; codeVerifier: string }, timeoutMs: number): Promise<TokenResponse> {
-  return call(() => new AuthorizationCode(requestOptions(instance, timeoutMs)).getToken({ code: p.code, redirect_uri: p.redirectUri, code_verifier: p.codeVerifier } as Parameters<AuthorizationCode['getToken']>[0]));
+/** Exchanges an authorization code (with its PKCE verifier, when the flow that got it used one) for tokens. */
+export function exchangeCode(instance: Instance, p: { code: string; redirectUri: string; codeVerifier?: string }, timeoutMs: number): Promise<TokenResponse> {
+  const params = { code: p.code, redirect_uri: p.redirectUri, ...(p.codeVerifier ? { code_verifier: p.codeVerifier } : {}) };
+  return call(() => new AuthorizationCode(requestOptions(instance, timeoutMs)).getToken(params as Parameters<AuthorizationCode['getToken']>[0]));
 }
 
 /**

@@ -5,13 +5,13 @@ import { AppError } from '../lib/errors';
 import { isSsrfRefusal } from '../lib/ssrf-guard';
 import { silentLogger, type Logger } from '../lib/logger';
 import type { RedisClient } from '../lib/redis-connections';
-import { beginAuthorization, completeAuthorization, type AuthorizationFlowDeps } from './authorization-code-flow';
+import { beginAuthorization, completeAuthorization, redeemCode, type AuthorizationFlowDeps } from './authorization-code-flow';
 import { clientCredentials, refreshTokens, TokenEndpointError, type TokenResponse } from './oauth-grants';
 import { RefreshTokenWarning } from './refresh-token-warning';
 import { notAuthorized, reauthorizationRequired, tokenRefreshFailed } from './token-errors';
 import { toStoredTokens } from './token-set';
 import { fingerprint, TokenStore, type TokenRecord } from './token-store';
-import type { AuthState, AuthorizationProvider } from './token-types';
+import type { AuthState, AuthorizationProvider, StoredTokens } from './token-types';
 
 /** How a TokenManager is built. Only `redis`, `encryptionKey` and `instances` are required. */
 export interface TokenManagerOptions {
@@ -138,6 +138,22 @@ export class TokenManager implements AuthorizationProvider {
     this.expiryWarning.forget(instance.id);
     this.logger.info('ServiceNow instance authorized', { instanceId: instance.id, refreshTokenExpiresAt: new Date(tokens.refreshTokenExpiresAt ?? 0).toISOString() });
     return instance.id;
+  }
+
+  /**
+   * Exchanges an authorization code obtained outside snowgate's flow (Cloud Elements' `providerData.code`)
+   * for tokens, without storing them: the caller stores them with {@link adoptTokens} once the instance
+   * exists, so a refused code leaves nothing behind. Throws AppError 400 `authorization_failed` / 502.
+   */
+  redeemProvidedCode(instance: Instance, code: string, redirectUri: string): Promise<StoredTokens> {
+    return redeemCode(this.flow, instance, { code, redirectUri });
+  }
+
+  /** Stores tokens from {@link redeemProvidedCode} as the instance's own. */
+  async adoptTokens(instanceId: string, tokens: StoredTokens): Promise<void> {
+    await this.store.save(instanceId, tokens);
+    this.expiryWarning.forget(instanceId);
+    this.logger.info('ServiceNow instance authorized with a provided code', { instanceId });
   }
 
   /** Forgets an instance's tokens and state (instance deleted, or credentials replaced). */

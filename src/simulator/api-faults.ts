@@ -12,13 +12,30 @@ export function hibernation(state: SimulatorState) {
   };
 }
 
-/** Waits `latencyMs` before the request goes on. */
+/** The body of a transaction cancelled by the "REST Table API request timeout" quota. */
+export const QUOTA_BODY = errorBody('Transaction cancelled: maximum execution time exceeded', 'REST Table API request timeout quota rule exceeded');
+
+/**
+ * Waits `latencyMs` before the request goes on. An API request that would outlive the quota
+ * (`quotaTimeoutMs`, counted from arrival, semaphore wait included) is cancelled at the quota with 500
+ * instead, before anything is written.
+ */
 export function latency(state: SimulatorState) {
-  return (_req: Request, _res: Response, next: NextFunction): void => {
+  return (req: Request, res: Response, next: NextFunction): void => {
     const ms = state.knobs.latencyMs;
     if (!(ms > 0)) return next();
     bump(state.stats.faults, 'latency');
-    setTimeout(next, ms);
+    const quota = state.knobs.quotaTimeoutMs;
+    const arrivedAt = res.locals.arrivedAt as number | undefined;
+    const left = quota !== null && quota !== undefined && arrivedAt !== undefined ? quota - (Date.now() - arrivedAt) : Infinity;
+    if (ms <= left) {
+      setTimeout(next, ms);
+      return;
+    }
+    setTimeout(() => {
+      bump(state.stats.faults, 'quotaTimeout');
+      res.status(500).json(QUOTA_BODY);
+    }, Math.max(0, left));
   };
 }
 

@@ -4,8 +4,9 @@ import { linkHeader, parsePaging } from './pagination';
 import type { GlideRecord } from './record-store';
 import { parseBool, parseDisplayMode, parseFields, shapePlain } from './record-shaping';
 import { absolutePath, apiUser, param, requestParams } from './request-context';
-import { sendError, sendNoRecord } from './sn-errors';
+import { sendNoRecord } from './sn-errors';
 import type { SimulatorState } from './simulator-state';
+import { deniedByAcl, runWrite, writeBody } from './write-request';
 
 const TABLE = 'sn_customerservice_case';
 const SHORT_NAMES = ['query', 'fields', 'limit', 'offset', 'display_value', 'reference_fields', 'exclude_reference_link', 'no_count', 'suppress_pagination_header'];
@@ -50,27 +51,25 @@ function getOne(state: SimulatorState, req: Request, res: Response): void {
   res.json({ result: shapePlain(state.store, TABLE, record, { displayValue: parseDisplayMode(params.get('sysparm_display_value')) }) });
 }
 
+/** The Case API's documented limit of a comment; longer text is cut there (as the column would). */
+export const CASE_COMMENT_MAX = 4000;
+
 function write(state: SimulatorState, req: Request, res: Response, id?: string): void {
-  const body: unknown = req.body;
-  if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    return sendError(res, 400, 'Exception while reading request', 'The request body must be a JSON object');
-  }
-  const fields = body as Record<string, unknown>;
-  if (id === undefined) {
-    const created = state.store.insert(TABLE, fields, { user: apiUser(res) });
-    res.status(201).json({ result: shapePlain(state.store, TABLE, created, { displayValue: 'false' }) });
-    return;
-  }
-  const existing = findCase(state, id);
-  const updated = existing && state.store.update(TABLE, existing.sys_id, fields, { user: apiUser(res) });
-  if (!updated) return sendNoRecord(res);
-  res.json({ result: shapePlain(state.store, TABLE, updated, { displayValue: 'false' }) });
+  if (deniedByAcl(state, TABLE, id === undefined ? 'Insert' : 'Update', res)) return;
+  const body = writeBody(req, res);
+  if (!body) return;
+  const fields = typeof body.comments === 'string' ? { ...body, comments: body.comments.slice(0, CASE_COMMENT_MAX) } : body;
+  const existing = id === undefined ? undefined : findCase(state, id);
+  if (id !== undefined && !existing) return sendNoRecord(res);
+  const options = { user: apiUser(res) };
+  const record = runWrite(res, () => (existing ? state.store.update(TABLE, existing.sys_id, fields, options) : state.store.insert(TABLE, fields, options)));
+  if (record) res.status(201).json({ result: { sys_id: record.sys_id, number: record.number } });
 }
 
 /**
  * The Case API, mounted at `/api/sn_customerservice`: `GET /case` (nested account/contact rows by
  * default), `GET /case/{sys_id or number}`, `POST /case`, `PUT /case/{id}`. Values are flat strings;
- * references are plain sys_ids.
+ * references are plain sys_ids. POST and PUT both answer 201 `{"result":{"sys_id","number"}}`.
  */
 export function caseRoutes(state: SimulatorState): express.Router {
   const router = express.Router();

@@ -11,12 +11,14 @@ import { checkRequestHeaders } from './request-headers';
 import { errorBody, sendError } from './sn-errors';
 import type { SimulatorState } from './simulator-state';
 import { tableRoutes } from './table-routes';
+import { dropResponseAfterCommit, writeSemaphore } from './write-faults';
 
 const jsonBody = express.json({ type: (req) => /json/i.test(String(req.headers['content-type'] ?? '')), limit: '10mb', strict: false });
 
 /**
  * The simulator's Express app (no listen): `/__sim` control routes, then for everything else
- * hibernation → latency → OAuth, and for `/api` accounting → faults → auth → rate-limit rule → APIs.
+ * hibernation → (`/api`: write semaphore) → latency → OAuth, and for `/api` accounting → faults → auth →
+ * rate-limit rule → drop-after-commit → APIs.
  */
 export function createSimulatorApp(state: SimulatorState): express.Express {
   const app = express();
@@ -25,9 +27,10 @@ export function createSimulatorApp(state: SimulatorState): express.Express {
   app.use('/__sim', adminRoutes(state));
   app.use(methodOverride);
   app.use(hibernation(state));
+  app.use('/api', writeSemaphore(state));
   app.use(latency(state));
   app.use(oauthRoutes(state));
-  app.use('/api', apiAccounting(state), apiFaults(state), requireApiAuth(state), rateLimitRule(state));
+  app.use('/api', apiAccounting(state), apiFaults(state), requireApiAuth(state), rateLimitRule(state), dropResponseAfterCommit(state));
   app.use('/api/now/attachment', attachmentRoutes(state));
   app.use('/api/now', checkRequestHeaders(state), jsonBody, tableRoutes(state));
   app.use('/api/sn_customerservice', checkRequestHeaders(state), jsonBody, caseRoutes(state));

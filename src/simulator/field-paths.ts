@@ -1,4 +1,6 @@
-import type { GlideRecord, RecordStore } from './record-store';
+import type { GlideRecord } from './glide-values';
+import { journalHistory } from './journal-history';
+import type { RecordStore } from './record-store';
 import { TABLES, allColumns } from './table-definitions';
 
 /** Where a (possibly dot-walked) field path ends: the table and column holding the value. */
@@ -48,9 +50,16 @@ export function valueAt(store: RecordStore, table: string, record: GlideRecord, 
   return holder?.[column] ?? '';
 }
 
-/** The display value at a field path: choice labels, referenced records' display values, else the value. */
+/**
+ * The display value at a field path: choice labels, referenced records' display values, a journal
+ * field's history, else the value.
+ */
 export function displayValueAt(store: RecordStore, table: string, record: GlideRecord, path: string): string {
   const target = fieldTarget(table, path);
+  if (target && TABLES.get(target.table)?.journalFields.includes(target.column)) {
+    const holder = recordAt(store, table, record, path);
+    return holder ? journalHistory(store, target.table, holder, target.column) : '';
+  }
   const value = valueAt(store, table, record, path);
   if (!target || value === '') return value;
   if (target.reference) return store.displayValueOf(target.reference, value);

@@ -19,7 +19,8 @@ export type { SimulatorStore } from './simulator-store';
 export type { GlideRecord, WriteOptions } from './record-store';
 export type { NewAttachment } from './attachment-files';
 export { DEFAULT_WEBHOOK_TABLES, webhookBody, type WebhookTarget } from './webhook-emitter';
-export { SEED_IDS } from './seed-data';
+export { SEED_IDS } from './seed-ids';
+export { WriteError } from './write-error';
 export { s256Challenge } from './pkce';
 
 /** How to start a simulator. */

@@ -83,8 +83,10 @@ function grant(state: SimulatorState, req: Request, p: Record<string, string>): 
   switch (p.grant_type) {
     case 'password':
       return secretOk && p.username && state.passwords.get(p.username) === p.password ? state.tokens.grant(client.clientId, p.username, true) : undefined;
-    case 'client_credentials':
-      return secretOk && state.knobs.clientCredentialsEnabled ? state.tokens.grant(client.clientId, SANDBOX_USER.username, false) : undefined;
+    case 'client_credentials': {
+      const appUser = state.knobs.oauthApplicationUser;
+      return secretOk && state.knobs.clientCredentialsEnabled && appUser ? state.tokens.grant(client.clientId, appUser, false) : undefined;
+    }
     case 'refresh_token':
       return (secretOk || isPublic) && p.refresh_token ? state.tokens.refresh(p.refresh_token, client.clientId) : undefined;
     case 'authorization_code': {

@@ -1,10 +1,13 @@
-import { glideDateTime, isSysId, newSysId, toGlideString } from './glide-values';
+import { clientSysFields, newRecordId } from './client-sys-fields';
+import { glideDateTime, toGlideString, type GlideRecord } from './glide-values';
+import { fromInputDisplayValue, type InputContext } from './input-display-value';
 import type { SimulatorClock } from './simulator-clock';
 import type { SimulatorKnobs } from './simulator-knobs';
 import { TABLES, allColumns, type TableDefinition } from './table-definitions';
+import { RowIndexes } from './row-indexes';
+import { BEFORE_RULES } from './table-rules';
 
-/** A stored row: every value a string, as ServiceNow keeps it (references hold the sys_id). */
-export type GlideRecord = Record<string, string>;
+export type { GlideRecord } from './glide-values';
 
 /** One committed write, as a business rule would see it. For a delete, `record` is the row as it was. */
 export interface RecordChange {
@@ -19,9 +22,15 @@ export interface WriteOptions {
   user?: string;
   /** Timestamp of the write. Default the simulator clock. */
   at?: Date;
+  /**
+   * `sysparm_input_display_value=true`: references, choices and date-times are written as display
+   * values and converted (see input-display-value.ts). Default false: every value is stored as given.
+   */
+  inputDisplayValue?: boolean;
 }
 
 const PROTECTED = new Set(['sys_id', 'sys_created_on', 'sys_created_by', 'sys_updated_on', 'sys_updated_by', 'sys_mod_count']);
+const ADMIN_USER = 'admin';
 
 /**
  * The in-memory database. Every write goes through here — Table API, Case API, Attachment API and
@@ -30,6 +39,7 @@ const PROTECTED = new Set(['sys_id', 'sys_created_on', 'sys_created_by', 'sys_up
 export class RecordStore {
   private readonly tables = new Map<string, Map<string, GlideRecord>>();
   private readonly counters = new Map<string, number>();
+  private readonly indexes = new RowIndexes((table) => this.tables.get(table)?.values() ?? []);
   /** Attachment bytes by sys_attachment sys_id. */
   readonly attachmentContent = new Map<string, Buffer>();
 
@@ -56,6 +66,11 @@ export class RecordStore {
     return this.tables.get(table)?.get(sysId);
   }
 
+  /** The live rows whose `column` equals `value`, in insertion order (do not mutate); indexed for hot lookups. */
+  rowsWhere(table: string, column: string, value: string): readonly GlideRecord[] {
+    return this.indexes.lookup(table, column, value);
+  }
+
   /** The display value of a referenced record ("" when it does not exist). */
   displayValueOf(table: string, sysId: string): string {
     const def = TABLES.get(table);
@@ -63,37 +78,53 @@ export class RecordStore {
     return def && row ? (row[def.displayField] ?? '') : '';
   }
 
-  /** Inserts a row; unknown columns are ignored, journal columns become sys_journal_field rows. */
+  /**
+   * Inserts a row; unknown columns are ignored, journal columns become sys_journal_field rows. A
+   * client's sys_id (and sys_created_* / sys_updated_*) is kept; a sys_id already in the table is a
+   * 403 unique-key violation (knob `duplicateSysIdInsert`). Throws a WriteError when a rule refuses.
+   */
   insert(table: string, fields: Record<string, unknown>, options: WriteOptions = {}): GlideRecord {
     const def = this.require(table);
     const rows = this.tables.get(table)!;
     const at = glideDateTime(options.at ?? this.clock.now());
-    const user = options.user ?? 'admin';
-    const requested = toGlideString(fields.sys_id);
-    const sysId = isSysId(requested) && !rows.has(requested) ? requested : newSysId();
+    const user = options.user ?? ADMIN_USER;
+    const allowed = this.maySetSysFields(user);
+    const sysFields = allowed ? clientSysFields(fields, options.inputDisplayValue ? this.inputContext(user).timeZone : undefined) : {};
+    const requested = allowed ? toGlideString(fields.sys_id) : '';
+    const sysId = newRecordId(requested, rows.has(requested), this.knobs.duplicateSysIdInsert);
     const record: GlideRecord = {};
     for (const column of allColumns(def)) record[column] = def.defaults[column] ?? '';
-    Object.assign(record, { sys_id: sysId, sys_created_on: at, sys_created_by: user, sys_updated_on: at, sys_updated_by: user, sys_mod_count: '0' });
-    const journal = this.assign(def, record, fields);
-    this.computeDefaults(def, record, user, at);
+    Object.assign(record, { sys_id: sysId, sys_created_on: at, sys_created_by: user, sys_updated_on: at, sys_updated_by: user, sys_mod_count: '0' }, sysFields);
+    const journal = this.assign(def, record, fields, options);
+    if (def.numbering) record.number = record.number || this.nextNumber(def);
+    BEFORE_RULES[table]?.(record, { userSysId: this.userSysId(user), at });
+    if (def.numbering && record.number) this.noteNumber(def, record.number);
     rows.set(sysId, record);
+    this.indexes.drop(table);
     this.onChange({ table, operation: 'insert', record: { ...record } });
     this.writeJournal(table, sysId, journal, options);
     return { ...record };
   }
 
-  /** Updates a row; undefined when it does not exist. A write that changes nothing is not committed (like GlideRecord.update()). */
+  /**
+   * Updates a row; undefined when it does not exist. A write that changes nothing is not committed
+   * (like GlideRecord.update()). Throws a WriteError when a rule refuses (nothing is committed).
+   */
   update(table: string, sysId: string, fields: Record<string, unknown>, options: WriteOptions = {}): GlideRecord | undefined {
     const def = this.require(table);
     const current = this.tables.get(table)!.get(sysId);
     if (!current) return undefined;
+    const at = glideDateTime(options.at ?? this.clock.now());
+    const user = options.user ?? ADMIN_USER;
     const next = { ...current };
-    const journal = this.assign(def, next, fields);
+    const journal = this.assign(def, next, fields, options);
+    BEFORE_RULES[table]?.(next, { previous: { ...current }, userSysId: this.userSysId(user), at });
     const changed = Object.keys(next).some((k) => next[k] !== current[k]);
     if (!changed && journal.length === 0) return { ...current };
+    this.indexes.drop(table);
     Object.assign(current, next, {
-      sys_updated_on: glideDateTime(options.at ?? this.clock.now()),
-      sys_updated_by: options.user ?? 'admin',
+      sys_updated_on: at,
+      sys_updated_by: user,
       sys_mod_count: String(Number(current.sys_mod_count || '0') + 1),
     });
     this.onChange({ table, operation: 'update', record: { ...current } });
@@ -108,6 +139,7 @@ export class RecordStore {
     const record = rows.get(sysId);
     if (!record) return false;
     rows.delete(sysId);
+    this.indexes.drop(table);
     if (table === 'sys_attachment') this.attachmentContent.delete(sysId);
     if (table !== 'sys_audit_delete' && !this.knobs.auditDeleteSuppressedTables.includes(table)) {
       this.insert('sys_audit_delete', { tablename: table, documentkey: sysId, display_value: record[TABLES.get(table)!.displayField] ?? '' }, options);
@@ -126,8 +158,9 @@ export class RecordStore {
   }
 
   /** Copies writable fields onto `record`; returns the journal entries to write. */
-  private assign(def: TableDefinition, record: GlideRecord, fields: Record<string, unknown>): Array<[string, string]> {
+  private assign(def: TableDefinition, record: GlideRecord, fields: Record<string, unknown>, options: WriteOptions): Array<[string, string]> {
     const journal: Array<[string, string]> = [];
+    const input = options.inputDisplayValue ? this.inputContext(options.user ?? ADMIN_USER) : undefined;
     for (const [key, raw] of Object.entries(fields)) {
       if (PROTECTED.has(key) || !(key in record)) continue;
       const value = toGlideString(raw);
@@ -135,27 +168,23 @@ export class RecordStore {
         if (value.trim() !== '' && key !== 'comments_and_work_notes') journal.push([key, value]);
         continue;
       }
-      record[key] = def.references[key] ? this.resolveReference(def.references[key], value) : value;
+      const stored = input ? fromInputDisplayValue(def, key, value, input) : value;
+      record[key] = def.maxLengths[key] ? stored.slice(0, def.maxLengths[key]) : stored;
     }
     return journal;
   }
 
-  /** A reference may be written as a sys_id or as the target's display value (as ServiceNow accepts). */
-  private resolveReference(target: string, value: string): string {
-    if (value === '' || isSysId(value)) return value;
-    const def = TABLES.get(target)!;
-    const match = this.rows(target).find((r) => r[def.displayField] === value || r.user_name === value);
-    return match ? match.sys_id : value;
+  private inputContext(user: string): InputContext {
+    const timeZone = this.rowsWhere('sys_user', 'user_name', user)[0]?.time_zone || 'GMT';
+    return { rows: (table) => this.rows(table), timeZone, unknown: this.knobs.unknownInputDisplayValue };
   }
 
-  private computeDefaults(def: TableDefinition, record: GlideRecord, user: string, at: string): void {
-    if (def.numbering) record.number = record.number || this.nextNumber(def);
-    if (def.numbering && record.number) this.noteNumber(def, record.number);
-    if (def.name === 'sn_customerservice_case') {
-      record.opened_at = record.opened_at || at;
-      if (!record.opened_by) record.opened_by = this.rows('sys_user').find((u) => u.user_name === user)?.sys_id ?? '';
-      record.case = `${record.short_description} ${record.number}`.trim();
-    }
+  private maySetSysFields(user: string): boolean {
+    return !this.knobs.adminOnlySysFields || user === ADMIN_USER;
+  }
+
+  private userSysId(user: string): string {
+    return this.rowsWhere('sys_user', 'user_name', user)[0]?.sys_id ?? '';
   }
 
   private nextNumber(def: TableDefinition): string {

@@ -1,9 +1,12 @@
 import { attachFile, solidPng } from './attachment-files';
 import { stableSysId } from './glide-values';
 import type { RecordStore } from './record-store';
+import { SEED_IDS, seedAt } from './seed-ids';
+import { seedIncidents, seedItsmReferenceData } from './seed-itsm';
 
-const BASE = Date.UTC(2025, 8, 1, 8, 0, 0); // 2025-09-01 08:00:00 UTC
-const at = (hours: number) => ({ at: new Date(BASE + hours * 3_600_000) });
+export { SEED_IDS } from './seed-ids';
+
+const at = seedAt;
 
 const USERS = [
   ['admin', 'System', 'Administrator', 'admin@example.com', 'System Administrator'],
@@ -11,6 +14,7 @@ const USERS = [
   ['david.loo', 'David', 'Loo', 'david.loo@example.com', 'Customer Service Agent'],
   ['abel.tuter', 'Abel', 'Tuter', 'abel.tuter@example.com', 'Senior Support Engineer'],
   ['fred.luddy', 'Fred', 'Luddy', 'fred.luddy@example.com', 'Customer Service Manager'],
+  ['snowgate.integration', 'Snowgate', 'Integration', 'snowgate.integration@example.com', 'Integration user (OAuth Application User)'],
 ];
 
 const ACCOUNTS = [
@@ -49,23 +53,16 @@ const KB = [
   ['Setting up two-factor authentication', 'Scan the QR code with an authenticator app and enter the six-digit code to confirm.'],
 ];
 
-/** sys_ids of the seeded records, for tests. */
-export const SEED_IDS = {
-  user: (userName: string) => stableSysId(`sys_user:${userName}`),
-  account: (i: number) => stableSysId(`customer_account:${i}`),
-  contact: (i: number) => stableSysId(`customer_contact:${i}`),
-  /** Case i (0-based) has number CS{1001 + i}. */
-  case: (i: number) => stableSysId(`sn_customerservice_case:${i}`),
-};
-
 /**
- * Loads the deterministic sandbox data: users, accounts, contacts, 20 cases (CS0001001…), comments
- * and work notes, attachments with real bytes, and knowledge articles. Dates start 2025-09-01 UTC.
+ * Loads the deterministic sandbox data: users, groups, companies, accounts, contacts, 20 cases
+ * (CS0001001…), comments and work notes, attachments with real bytes, knowledge bases and articles,
+ * changes and incidents (INC0010001…). Dates start 2025-09-01 UTC.
  */
 export function seedData(store: RecordStore): void {
   USERS.forEach(([user_name, first_name, last_name, email, title]) => store.insert('sys_user', {
     sys_id: SEED_IDS.user(user_name), user_name, first_name, last_name, name: `${first_name} ${last_name}`, email, title,
   }, { ...at(0), user: 'system' }));
+  seedItsmReferenceData(store);
   ACCOUNTS.forEach(([name, city, country, phone, website], i) => store.insert('customer_account', {
     sys_id: SEED_IDS.account(i), name, city, country, phone, website,
   }, at(1)));
@@ -77,6 +74,7 @@ export function seedData(store: RecordStore): void {
   for (const i of ACCOUNTS.keys()) store.update('customer_account', SEED_IDS.account(i), { primary_contact: SEED_IDS.contact(i * 2) }, at(2));
   seedCases(store);
   seedKnowledge(store);
+  seedIncidents(store);
 }
 
 function seedCases(store: RecordStore): void {
@@ -134,7 +132,7 @@ function seedAttachments(store: RecordStore): void {
 
 function seedKnowledge(store: RecordStore): void {
   KB.forEach(([short_description, text], i) => store.insert('kb_knowledge', {
-    sys_id: stableSysId(`kb_knowledge:${i}`), short_description, text: `<p>${text}</p>`, workflow_state: 'published',
+    sys_id: SEED_IDS.knowledge(i), short_description, text: `<p>${text}</p>`, workflow_state: 'published', kb_knowledge_base: SEED_IDS.knowledgeBase(i % 2),
     author: SEED_IDS.user(USERS[1 + (i % 4)][0]), published: '2025-09-01',
   }, at(12 + i)));
 }

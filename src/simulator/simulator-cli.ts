@@ -1,35 +1,22 @@
 import { createLogger } from '../lib/logger';
+import { listenError } from '../lib/port-check';
 import { SANDBOX_CLIENT, SANDBOX_USER, startSimulator, type Simulator } from './index';
 
-/** Default port of `snowgate simulator`. */
-export const DEFAULT_SIMULATOR_PORT = 3100;
-
-/** Reads `--port N` / `--port=N` and `--host H` / `--host=H`. Throws on a bad port. */
-export function parseSimulatorArgs(argv: string[]): { port: number; host: string } {
-  let port = DEFAULT_SIMULATOR_PORT;
-  let host = '127.0.0.1';
-  for (let i = 0; i < argv.length; i += 1) {
-    const [flag, inline] = argv[i].split('=', 2);
-    const value = inline ?? argv[i + 1];
-    if (flag === '--port' || flag === '--host') {
-      if (inline === undefined) i += 1;
-      if (flag === '--host' && value) host = value;
-      if (flag === '--port') {
-        if (!/^\d+$/.test(value ?? '') || Number(value) > 65535) throw new Error(`--port must be a number from 0 to 65535, got ${String(value)}`);
-        port = Number(value);
-      }
-    }
-  }
-  return { port, host };
+/** Where `snowgate simulator` listens (parsed by the program; defaults 3100 and 127.0.0.1). */
+export interface SimulatorArgs {
+  port: number;
+  host: string;
 }
 
 /**
  * `snowgate simulator [--port N] [--host H]`: starts the seeded simulator, prints its URL and the
  * sandbox credentials, and stops on SIGINT / SIGTERM. Resolves with the running simulator.
  */
-export async function runSimulatorCli(argv: string[]): Promise<Simulator> {
-  const { port, host } = parseSimulatorArgs(argv);
-  const sim = await startSimulator({ port, host, logger: createLogger(process.env.LOG_LEVEL ?? 'warn', { role: 'simulator' }) });
+export async function runSimulatorCli({ port, host }: SimulatorArgs): Promise<Simulator> {
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', { role: 'simulator' });
+  const sim = await startSimulator({ port, host, logger }).catch((err: unknown) => {
+    throw listenError(err, port, '--port');
+  });
   const lines = [
     `ServiceNow simulator listening on ${sim.url}`,
     `  OAuth client:  ${SANDBOX_CLIENT.clientId} / ${SANDBOX_CLIENT.clientSecret}   (token: POST ${sim.url}/oauth_token.do)`,

@@ -36,6 +36,32 @@ export interface SimulatorKnobs {
   strictHeaders: boolean;
   /** How many webhook POSTs may be in flight at once. Default 4. */
   webhookConcurrency: number;
+  /**
+   * What `sysparm_input_display_value=true` does with a reference display value that matches no record
+   * (UNCONFIRMED): `keep` stores the text as given (like a write without the parameter), `empty` stores "",
+   * `reject` answers 403 Operation Failed. Default `keep`. Unknown choice labels are always kept as given.
+   */
+  unknownInputDisplayValue: 'keep' | 'empty' | 'reject';
+  /** A POST repeating an existing sys_id (UNCONFIRMED): `error` = 403 unique-key violation, `new-sys-id` = a new record. Default `error`. */
+  duplicateSysIdInsert: 'error' | 'new-sys-id';
+  /** `glide.rest.table_api.admin_only_sys_fields`: only `admin` may set sys_id / sys_created_* / sys_updated_* on insert. Default false. */
+  adminOnlySysFields: boolean;
+  /** Tables whose ACLs deny every API write: 403 `ACL Exception {Insert|Update|Delete} Failed due to security constraints`. Default []. */
+  readOnlyTables: string[];
+  /** Status of a PUT/PATCH sent with `X-no-response-body: true` (UNCONFIRMED; a POST stays 201 + Location). Default 204. */
+  noResponseBodyStatus: 200 | 204;
+  /** Probability (0..1) that a committed API write loses its answer: the socket is destroyed instead. Default 0. */
+  dropResponseAfterCommit: number;
+  /** The next N committed API writes lose their answer (counts down; combines with the probability). Default 0. */
+  dropNextWriteResponses: number;
+  /** Max concurrent API writes (the API_INT semaphore); the rest wait in a queue of `writeQueueSize`. Default null (no limit). */
+  writeConcurrencyLimit: number | null;
+  /** Writes that may wait for the semaphore; one more gets 429 without Retry-After. Default 50. */
+  writeQueueSize: number;
+  /** "REST Table API request timeout" quota: a request that would take longer is cancelled with 500. Default 60000; null = none. */
+  quotaTimeoutMs: number | null;
+  /** The OAuth Application User of client_credentials tokens; "" makes the grant fail (401). Default `snowgate.integration`. */
+  oauthApplicationUser: string;
 }
 
 /** The knobs of a fresh simulator. */
@@ -56,6 +82,17 @@ export function defaultKnobs(): SimulatorKnobs {
     invalidQueryReturnsNoRows: false,
     strictHeaders: false,
     webhookConcurrency: 4,
+    unknownInputDisplayValue: 'keep',
+    duplicateSysIdInsert: 'error',
+    adminOnlySysFields: false,
+    readOnlyTables: [],
+    noResponseBodyStatus: 204,
+    dropResponseAfterCommit: 0,
+    dropNextWriteResponses: 0,
+    writeConcurrencyLimit: null,
+    writeQueueSize: 50,
+    quotaTimeoutMs: 60_000,
+    oauthApplicationUser: 'snowgate.integration',
   };
 }
 

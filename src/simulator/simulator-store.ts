@@ -6,9 +6,12 @@ import type { GlideRecord, RecordStore, WriteOptions } from './record-store';
  * sys_mod_count / sys_updated_*, journal rows for comments and work_notes, sys_audit_delete rows, webhooks.
  */
 export interface SimulatorStore {
-  /** Inserts a row (unknown columns ignored); throws for an unknown table. Returns a copy. */
+  /**
+   * Inserts a row (unknown columns ignored); throws for an unknown table, and a WriteError when a rule
+   * refuses it (incident data policy, duplicate sys_id). Returns a copy.
+   */
   insert(table: string, fields: Record<string, unknown>, options?: WriteOptions): GlideRecord;
-  /** Updates a row; undefined when absent. A write that changes nothing is not committed. */
+  /** Updates a row; undefined when absent; a WriteError when a rule refuses it. A write that changes nothing is not committed. */
   update(table: string, sysId: string, fields: Record<string, unknown>, options?: WriteOptions): GlideRecord | undefined;
   /** Deletes a row; false when absent. */
   delete(table: string, sysId: string, options?: WriteOptions): boolean;

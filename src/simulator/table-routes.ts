@@ -5,6 +5,7 @@ import { parseBool, parseDisplayMode, parseFields, recordLink, shapeRecord, type
 import { absolutePath, apiUser, baseUrl, param, requestParams } from './request-context';
 import { sendError, sendInvalidTable, sendNoRecord } from './sn-errors';
 import type { SimulatorState } from './simulator-state';
+import { deniedByAcl, runWrite, sendWritten, writeBody, writeOptions } from './write-request';
 
 const TABLE_DEFAULT_LIMIT = 10_000;
 
@@ -58,34 +59,30 @@ function getOne(state: SimulatorState, req: Request, res: Response): void {
   res.json({ result: shapeRecord(state.store, table, record, shapeOptions(req, table, requestParams(req))) });
 }
 
-function bodyObject(req: Request, res: Response): Record<string, unknown> | undefined {
-  const body: unknown = req.body;
-  if (body && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
-  sendError(res, 400, 'Exception while reading request', 'The request body must be a JSON object');
-  return undefined;
-}
-
 function insert(state: SimulatorState, req: Request, res: Response): void {
   const table = knownTable(state, req, res);
-  const body = table && bodyObject(req, res);
-  if (!table || !body) return;
-  const record = state.store.insert(table, body, { user: apiUser(res) });
-  res.status(201).set('Location', recordLink(baseUrl(req), table, record.sys_id))
-    .json({ result: shapeRecord(state.store, table, record, shapeOptions(req, table, requestParams(req))) });
+  if (!table || deniedByAcl(state, table, 'Insert', res)) return;
+  const body = writeBody(req, res);
+  const record = body && runWrite(res, () => state.store.insert(table, body, writeOptions(req, res)));
+  if (!record) return;
+  res.set('Location', recordLink(baseUrl(req), table, record.sys_id));
+  sendWritten(state, req, res, 201, { result: shapeRecord(state.store, table, record, shapeOptions(req, table, requestParams(req))) });
 }
 
 function update(state: SimulatorState, req: Request, res: Response): void {
   const table = knownTable(state, req, res);
-  const body = table && bodyObject(req, res);
-  if (!table || !body) return;
-  const record = state.store.update(table, param(req, 'sysId'), body, { user: apiUser(res) });
-  if (!record) return sendNoRecord(res);
-  res.json({ result: shapeRecord(state.store, table, record, shapeOptions(req, table, requestParams(req))) });
+  if (!table || deniedByAcl(state, table, 'Update', res)) return;
+  const body = writeBody(req, res);
+  if (!body) return;
+  if (!state.store.row(table, param(req, 'sysId'))) return sendNoRecord(res);
+  const record = runWrite(res, () => state.store.update(table, param(req, 'sysId'), body, writeOptions(req, res)));
+  if (!record) return;
+  sendWritten(state, req, res, 200, { result: shapeRecord(state.store, table, record, shapeOptions(req, table, requestParams(req))) });
 }
 
 function remove(state: SimulatorState, req: Request, res: Response): void {
   const table = knownTable(state, req, res);
-  if (!table) return;
+  if (!table || deniedByAcl(state, table, 'Delete', res)) return;
   if (!state.store.delete(table, param(req, 'sysId'), { user: apiUser(res) })) return sendNoRecord(res);
   res.status(204).end();
 }

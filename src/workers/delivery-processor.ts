@@ -2,7 +2,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { DeadLetterReason, DeliveryHooks, DeliveryJobData, AttemptRecord } from '../events/delivery-record';
 import type { AttemptOutcome } from '../events/delivery-outcome';
 import { retryDelayMs, scheduleSpanMs, type RetrySchedule } from '../events/retry-schedule';
-import { sendEvent, type DeliveryTarget, type SendOptions } from '../events/send-event';
+import { sendEvent, type SendOptions } from '../events/send-event';
 import type { Admission } from '../events/subscriber-breaker';
 import type { SubscriberStatus } from '../events/subscriber-status';
 import { eventFromJson } from '../events/to-cloud-event';
@@ -11,6 +11,7 @@ import type { Logger } from '../lib/logger';
 import type { DeadLetterQueue } from '../queues/dead-letter';
 import type { RecordLanes } from '../queues/record-lanes';
 import type { BreakerGate } from './breaker-gate';
+import { deliveryTarget } from './delivery-target';
 
 /** Thrown for a retryable outcome; carries the delay the processor chose, which the backoff strategy returns. */
 export class RetryLaterError extends Error {
@@ -45,16 +46,6 @@ function laneWaitMs(waits: number): number {
 export interface DeliveryResult {
   status: number;
   attempts: number;
-}
-
-/** Where an instance's events go, or why they cannot go anywhere. */
-export function targetOf(instance: Instance | undefined, instanceId: string): DeliveryTarget | string {
-  if (!instance) return `unknown instance ${instanceId}`;
-  if (!instance.events.enabled) return `event notifications are disabled for ${instanceId}`;
-  if (!instance.events.callbackUrl) return `instance ${instanceId} has no event.notification.callback.url`;
-  if (!instance.events.signatureKey) return `instance ${instanceId} has no event.notification.signature.key`;
-  const { callbackUrl, signatureKey, allowPrivateTargets } = instance.events;
-  return { callbackUrl, signatureKey, allowPrivateTargets };
 }
 
 /** The schedule of one instance: its own steps when it sets them, the deployment's otherwise. */
@@ -111,8 +102,8 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps): (job: Job<
     const data = job.data;
     const event = eventFromJson(data.event);
     const instance = deps.getInstance(data.instanceId);
-    const target = targetOf(instance, data.instanceId);
-    if (typeof target === 'string') return deadLetter(job, 'not_configured', target, data.attempts);
+    const target = deliveryTarget(instance, data.instanceId);
+    if ('unavailable' in target) return deadLetter(job, target.unavailable, target.message, data.attempts);
     const disabled = await deps.subscribers.get(data.instanceId);
     if (disabled) {
       return deadLetter(job, 'subscriber_disabled', `subscriber of ${data.instanceId} answered 410 to ${disabled.eventId} and is disabled`, data.attempts);

@@ -4,7 +4,7 @@ import type { SubscriberStatus } from '../events/subscriber-status';
 import type { SnowgateEvent } from '../events/to-cloud-event';
 import type { Instance } from '../instances/instance';
 import type { BreakerGate } from './breaker-gate';
-import { targetOf } from './delivery-processor';
+import { deliveryTarget } from './delivery-target';
 
 export interface FirstDeliveryOptions {
   subscribers: SubscriberStatus;
@@ -76,8 +76,8 @@ export class FirstDelivery {
    */
   async attempt(event: SnowgateEvent, instance: Instance): Promise<'delivered' | DeliveryJobData['firstAttempt']> {
     if (!this.inlineAllowed(instance.id)) return undefined;
-    const target = targetOf(instance, instance.id);
-    if (typeof target === 'string' || (await this.subscriberDisabled(instance.id))) return undefined;
+    const target = deliveryTarget(instance, instance.id);
+    if ('unavailable' in target || (await this.subscriberDisabled(instance.id))) return undefined;
     if (this.options.breaker && !(await this.options.breaker.allowsInline(instance.id))) return undefined;
     const at = new Date().toISOString();
     const outcome = await sendEvent(event, target, this.options.send);

@@ -11,6 +11,7 @@ import { QUEUE_NAMES } from '../queues/queue-names';
 import type { RecordLanes } from '../queues/record-lanes';
 import type { FirstDelivery } from './first-delivery';
 import { isMutableTable } from '../enrichment/change-enricher';
+import type { EchoRecords } from '../writes/echo-records';
 
 export interface IngestWorkerDeps {
   /** A 'worker' connection: waits and reconnects while Redis is away. */
@@ -21,6 +22,9 @@ export interface IngestWorkerDeps {
   deliveries: DeliveryProducer;
   /** Per-record delivery order: events of records that change join their record's lane. */
   lanes?: RecordLanes;
+  /** Echo control: which changes snowgate's own writes caused (tagged `snowgatewrite`, or skipped with skip_own_writes). */
+  echo?: Pick<EchoRecords, 'writeOf'>;
+  onOwnWrite?: (instanceId: string, suppressed: boolean) => void;
   /** Deliver inline when the event heads its lane; what does not go through is settled by the delivery queue. */
   firstDelivery?: FirstDelivery;
   logger: Logger;
@@ -43,7 +47,7 @@ function isRetryable(err: unknown): boolean {
  * Enriches one change, normalizes it and hands it over: delivered inline when it heads its record's lane
  * and the subscriber takes it, else put on the `deliver` queue (with the inline attempt, if one was made).
  */
-async function enrichAndHandOver(deps: IngestWorkerDeps, change: ChangeJob, instance: Instance, at: { stage: string }): Promise<{ eventId: string; type: string; delivered: boolean }> {
+async function enrichAndHandOver(deps: IngestWorkerDeps, change: ChangeJob, instance: Instance, at: { stage: string }, writeId?: string): Promise<{ eventId: string; type: string; delivered: boolean }> {
   // join the record's lane before enriching: changes of one record taken up together (a burst) are all in
   // the lane by the time the first of them is ready, so none overtakes an older one still being enriched
   let lane;
@@ -61,7 +65,7 @@ async function enrichAndHandOver(deps: IngestWorkerDeps, change: ChangeJob, inst
     if (lane && !isRetryable(err)) await deps.lanes!.leave(lane, change.eventId).catch(() => undefined);
     throw err;
   }
-  const event = toCloudEvent(change, instance, data);
+  const event = toCloudEvent(change, instance, data, writeId);
   at.stage = 'lane turn';
   if (deps.firstDelivery && (!lane || (await deps.lanes!.isTurn(lane, event.id)))) {
     at.stage = 'first delivery';
@@ -102,13 +106,21 @@ export function createIngestWorker(deps: IngestWorkerDeps): Worker<ChangeJob> {
       const change = job.data;
       const instance = deps.registry.get(change.instanceId);
       if (!instance) throw new UnrecoverableError(`unknown_instance: ${change.instanceId} no longer exists`);
-      if (!instance.events.enabled || !instance.events.callbackUrl) {
+      // notifications off is the operator's choice; on without a subscriber, the event is dead-lettered `no_subscriber` (kept for replay)
+      if (!instance.events.enabled) {
         deps.onDone?.(job, 'skipped', seconds());
-        return { skipped: 'no_subscriber' };
+        return { skipped: 'notifications_disabled' };
       }
       const at = { stage: 'start' }; // where an attempt that outlives its deadline was stuck, for the log
       try {
-        const result = await withDeadline(enrichAndHandOver(deps, change, instance, at), deps.jobDeadlineMs ?? 120_000, at);
+        // a change snowgate wrote itself: skipped before it joins its record's lane, so nothing waits on it
+        const writeId = deps.echo ? await deps.echo.writeOf(change) : undefined;
+        if (writeId) deps.onOwnWrite?.(instance.id, instance.events.skipOwnWrites);
+        if (writeId && instance.events.skipOwnWrites) {
+          deps.onDone?.(job, 'skipped', seconds());
+          return { skipped: 'own_write', writeId };
+        }
+        const result = await withDeadline(enrichAndHandOver(deps, change, instance, at, writeId), deps.jobDeadlineMs ?? 120_000, at);
         deps.onDone?.(job, result.delivered ? 'delivered' : 'enqueued', seconds());
         return result;
       } catch (err) {

@@ -44,7 +44,8 @@ describe('the delivery retry schedule', () => {
     expect(() => readEnv({ SNOWGATE_DELIVERY_SCHEDULE: '5s,soon' })).toThrow(/SNOWGATE_DELIVERY_SCHEDULE/);
     expect(() => readEnv({ SNOWGATE_DELIVERY_SCHEDULE: '8d' })).toThrow(/SNOWGATE_DELIVERY_SCHEDULE/);
     expect(() => readEnv({ SNOWGATE_DELIVERY_ATTEMPTS: '8' })).toThrow(/SNOWGATE_DELIVERY_ATTEMPTS was replaced by SNOWGATE_DELIVERY_SCHEDULE/);
-    expect(() => readEnv({ SNOWGATE_DELIVERY_BACKOFF_MS: '1000' })).toThrow(/SNOWGATE_DELIVERY_BACKOFF_MS was replaced/);
+    expect(() => readEnv({ SNOWGATE_DELIVERY_BACKOFF_MS: '1000' })).toThrow(/SNOWGATE_DELIVERY_BACKOFF_MS was replaced .* SNOWGATE_WRITE_SCHEDULE/);
+    expect(readEnv({}).writeRetryDelaysMs).toEqual([1000, 2000, 4000, 8000, 16_000, 32_000, 60_000, 120_000, 240_000]);
     expect(readEnv({}).breaker).toEqual({ failureThreshold: 5, openMs: 10_000, maxOpenMs: 600_000 });
     expect(() => readEnv({ SNOWGATE_BREAKER_OPEN_MS: '5000', SNOWGATE_BREAKER_MAX_OPEN_MS: '1000' })).toThrow(/SNOWGATE_BREAKER_MAX_OPEN_MS/);
 

@@ -17,6 +17,8 @@ export interface TestPipeline {
 export interface TestPipelineOptions {
   /** Extra instance configuration keys (e.g. polling). */
   configuration?: Record<string, unknown>;
+  /** The instance's actions (writes into ServiceNow). */
+  actions?: InstanceDefinition['actions'];
   knobs?: Partial<SimulatorKnobs>;
   responses?: ScriptedResponse[];
   /** Point the simulator's business rules at the gateway (default true). */
@@ -68,7 +70,7 @@ export async function startTestPipeline(options: TestPipelineOptions = {}): Prom
   const webhookSecret = newSecret();
   const signatureKey = newSecret();
   const subscriber = await startEventSubscriber({ signatureKey, responses: options.responses });
-  const instance = acmeInstance({ simulatorUrl: sim.url, subscriberUrl: subscriber.url, webhookSecret, signatureKey, configuration: options.configuration });
+  const instance = { ...acmeInstance({ simulatorUrl: sim.url, subscriberUrl: subscriber.url, webhookSecret, signatureKey, configuration: options.configuration }), ...(options.actions ? { actions: options.actions } : {}) };
   const gateway = await startTestGateway({ instances: [instance], role: 'all', env: options.env, redisUrl: options.redisUrl });
   if (options.webhooks !== false) sim.setWebhookTarget({ gatewayUrl: gateway.url, instanceId: 'acme', secret: webhookSecret });
   return {

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
 import { caseBody, newSecret, signedHeaders, webhookInstance } from '../helpers/webhook-signing';
 
@@ -82,6 +83,7 @@ describe('POST /webhooks/{instanceId}/{table}', () => {
     expect(res.body.error.code).toBe('invalid_payload');
     const paths = res.body.error.details.map((d: { path: string }) => d.path);
     expect(paths).toEqual(expect.arrayContaining(['/sys_id', '/operation', '/sys_updated_on', '/sys_mod_count', '/record/number']));
+    expect(res.body.error.details).toContainEqual({ path: '/operation', message: 'must be equal to one of the allowed values: "insert", "update", "delete"' });
   });
 
   it('when the body names another table than the URL, then 400 invalid_payload', async () => {
@@ -112,6 +114,17 @@ describe('POST /webhooks/{instanceId}/{table}', () => {
     const headers = kind === 'stale' ? signedHeaders(secret, 'wh-sig', body, new Date(Date.now() - 301_000)) : mutate(signedHeaders(secret, 'wh-sig', body))!;
     const res = await expectNoNewJob(() => post(CASE, body, headers));
     expect(res).toMatchObject({ status: 401, body: { error: { code: 'invalid_signature' } } });
+  });
+
+  it('when a body is signed with another secret, then the 401 names the secret the instance expects by its fingerprint, never the secret', async () => {
+    const body = caseBody();
+    const res = await expectNoNewJob(() => post(CASE, body, signedHeaders(newSecret(), 'wh-other-secret', body)));
+    const fingerprint = crypto.createHash('sha256').update(secret).digest('hex').slice(0, 8);
+    expect(res.status).toBe(401);
+    expect(res.body.error.message).toContain(`expected a signature made with the secret whose fingerprint is ${fingerprint}`);
+    expect(res.body.error.message).not.toContain(secret.slice(6, 20));
+    const rotating = await post('/webhooks/rotating/sn_customerservice_case', body, signedHeaders(newSecret(), 'wh-other-secret', body));
+    expect(rotating.body.error.message).toContain(`(also accepted during the rotation: ${crypto.createHash('sha256').update(oldSecret).digest('hex').slice(0, 8)})`);
   });
 
   it('when a secret was rotated out, then bodies signed with it fail while the new secret passes', async () => {

@@ -39,9 +39,23 @@ if (browserMissing) {
     if (profile) fs.rmSync(profile, { recursive: true, force: true });
   });
 
-  it('when opened without the token or with a wrong one, then 401', async () => {
-    await request(gw.url).get('/ops/queues').expect(401);
+  it('when opened without the token or with a wrong one, then 401: JSON for an API client, and for a browser a page whose form signs in', async () => {
+    const api = await request(gw.url).get('/ops/queues').set('Accept', 'application/json').expect(401);
+    expect(api.body.error.code).toBe('unauthorized');
     await request(gw.url).get('/ops/queues?token=not-the-token-at-all').expect(401);
+
+    const page = await browser.newPage();
+    const wrong = await page.goto(`${gw.url}/ops/queues?token=not-the-token-at-all`);
+    expect(wrong?.status()).toBe(401);
+    expect(await page.locator('body').innerText()).toContain('That token is not the admin token.');
+    const signIn = await page.goto(`${gw.url}/ops/queues`);
+    expect(signIn?.status()).toBe(401);
+    expect(await page.locator('body').innerText()).toContain('/ops/queues?token=<admin token>');
+    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Open the dashboard' }).click();
+    await page.waitForURL(`${gw.url}/ops/queues`);
+    await page.getByText('ingest').first().waitFor({ timeout: 15_000 });
+    await page.close();
   });
 
   it('when opened with ?token=, then the token becomes a cookie and the dashboard shows every snowgate queue with its counts', async () => {

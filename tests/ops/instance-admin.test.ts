@@ -44,6 +44,8 @@ describe('admin API of instances, kept in Redis and synced to every process', ()
       name: 'Acme Prod',
       webhookUrls: expect.objectContaining({ sn_customerservice_case: 'https://gw.example.com/webhooks/acme-prod/sn_customerservice_case' }),
       webhookSecret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]+={0,2}$/),
+      warnings: expect.arrayContaining([expect.objectContaining({ path: '/configuration/event.notification.callback.url' })]),
+      poller: expect.objectContaining({ enabled: false }),
     });
     const secret: string = res.body.webhookSecret;
     expect(await changed).toEqual(['acme-prod']);

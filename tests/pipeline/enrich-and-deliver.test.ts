@@ -124,7 +124,23 @@ describe('enrichment and delivery, end to end', () => {
     const attachment = got.find((d) => d.event?.type === 'com.servicenow.attachment.created');
     expect((comment?.event?.data as any).value).toBe('Customer says hi');
     expect((comment?.event?.data as any).parent.case.number).toBe(kase.number);
+    const journalRow = p.sim.store.get('sys_journal_field', comment!.event!.subject!)!;
+    expect(journalRow.sys_created_by).not.toBe('');
+    expect((comment?.event?.data as any).sys_created_by).toBe(journalRow.sys_created_by);
     expect((attachment?.event?.data as any).sha256).toBe('b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9');
     expect((attachment?.event?.data as any).download.url).toContain('/api/now/attachment/');
+  });
+
+  it('when a business rule generated before the author was sent posts a journal entry, then the event still carries its author (read from the entry)', async () => {
+    const before = p.subscriber.events.length;
+    const entry = p.sim.store.list('sys_journal_field').find((j) => j.sys_created_by !== 'admin')!;
+    const { sys_created_by: _author, ...record } = JSON.parse(webhookBody({ table: 'sys_journal_field', operation: 'insert', record: entry })).record;
+    const body = JSON.stringify({ table: 'sys_journal_field', sys_id: entry.sys_id, operation: 'insert', sys_updated_on: entry.sys_updated_on, sys_mod_count: '0', record });
+    const headers = signedHeaders(p.webhookSecret, webhookIdFor(entry.sys_id, 'insert', '0'), body);
+    expect((await fetch(`${p.gateway.url}/webhooks/${p.instanceId}/sys_journal_field`, { method: 'POST', headers, body })).status).toBe(202);
+    const [got] = (await p.subscriber.waitFor(before + 1, 15_000)).slice(before);
+    expect(got.event?.subject).toBe(entry.sys_id);
+    expect((got.event?.data as any).sys_created_by).toBe(entry.sys_created_by);
+    expect((got.event?.data as any).value).toBe(entry.value);
   });
 });

@@ -49,9 +49,11 @@ describe('polling fallback, end to end', () => {
       for (let i = 0; i < 500; i++) ids.push(p.sim.store.insert(CASES, { short_description: `bulk ${i}`, priority: '4' }).sys_id);
       await p.subscriber.waitFor(500, 45_000);
       await settle(p, 3500, 10_000);
-      const subjects = p.subscriber.events.map((d) => d.event?.subject);
-      expect(subjects).toHaveLength(500);
-      expect(new Set(subjects)).toEqual(new Set(ids));
+      // at-least-once: a delivery that outlived its inline timeout on a loaded machine is sent again under the same id,
+      // so the count that matters is of distinct event ids — one per change, each for its own record
+      const byId = new Map(p.subscriber.events.map((d) => [d.event?.id, d.event?.subject]));
+      expect(byId.size).toBe(500);
+      expect(new Set(byId.values())).toEqual(new Set(ids));
       expect(p.subscriber.events.every((d) => d.event?.type === 'com.servicenow.case.created')).toBe(true);
     } finally {
       await p.close();

@@ -1,14 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import crypto from 'node:crypto';
-import { runBackfillCommand } from '../../src/commands/backfill-command';
 import { BackfillCursorStore } from '../../src/poller/backfill-cursor';
 import { runBackfill } from '../../src/poller/backfill';
-import { formatDate } from '../../src/poller/date-format';
 import { ServiceNowClient } from '../../src/servicenow/servicenow-client';
 import { TokenManager } from '../../src/servicenow/token-manager';
-import { SHARED_REDIS_URL } from '../helpers/redis-server';
 import { PollerFixture } from './poller-fixture';
 
 const CASE = 'sn_customerservice_case';
@@ -50,26 +44,5 @@ describe('backfill', () => {
     expect(jobs).toHaveLength(30);
     expect(jobs.every((j) => j.source === 'backfill' && j.operation === 'insert')).toBe(true);
     expect(await f.redis.exists(new BackfillCursorStore(f.redis, f.prefix).key('acme'))).toBe(0);
-  });
-
-  it('when run as `snowgate backfill`, then it reads the config file, draws a progress bar and prints a summary', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snowgate-backfill-'));
-    const config = path.join(dir, 'config.json');
-    fs.writeFileSync(config, JSON.stringify({ instances: [f.instance.definition] }));
-    const saved = { ...process.env };
-    Object.assign(process.env, { SNOWGATE_CONFIG: config, REDIS_URL: SHARED_REDIS_URL, SNOWGATE_QUEUE_PREFIX: f.prefix, LOG_LEVEL: 'silent' });
-    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    const out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    try {
-      await runBackfillCommand(['--instance', 'acme', '--since', formatDate(since), '--page-size', '8']);
-      expect(err.mock.calls.map((c) => String(c[0])).join('')).toContain('] 30/30 cases');
-      expect(out.mock.calls.map((c) => String(c[0])).join('')).toMatch(/backfill of acme complete: 30 changes queued/);
-    } finally {
-      err.mockRestore();
-      out.mockRestore();
-      process.env = saved;
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-    expect((await f.jobs()).filter((j) => ids.includes(j.sysId))).toHaveLength(30);
   });
 });

@@ -1,7 +1,8 @@
 import { formatDate, parseDate } from '../../src/poller/date-format';
 import { defaultPollerResources } from '../../src/poller/default-resources';
 import { listOptionsFor, specsFor } from '../../src/poller/poll-spec';
-import { expandPlaceholders, parseResourceUrl } from '../../src/poller/url-template';
+import { parseResourceUrl } from '../../src/poller/resource-url';
+import { expandPlaceholders } from '../../src/poller/url-template';
 
 const AT = new Date(Date.UTC(2026, 0, 15, 23, 30, 5, 42)); // 2026-01-15 23:30:05.042 GMT
 

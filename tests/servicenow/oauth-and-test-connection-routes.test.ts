@@ -31,7 +31,7 @@ describe('OAuth and test-connection routes', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     gateway = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     app.use(createOAuthRoutes({ registry, tokens, adminToken: ADMIN, publicUrl: gateway }));
-    app.use(createTestConnectionRoutes({ registry, tokens, adminToken: ADMIN, timeoutMs: 3000 }));
+    app.use(createTestConnectionRoutes({ registry, tokens, adminToken: ADMIN, timeoutMs: 3000, publicUrl: gateway }));
     app.use(errorHandler(silentLogger));
   });
   afterAll(async () => {
@@ -97,6 +97,40 @@ describe('OAuth and test-connection routes', () => {
       expect(await page.text()).toContain(instance.id);
     });
 
+    it('when the operator denies consent, then a browser gets a page saying so and how to retry, an API client the JSON error, and nothing is stored', async () => {
+      const instance = add(simInstance(sim.url, 'oauth2'));
+      sim.knobs.requireConsent = true;
+      try {
+        const start = await fetch(`${gateway}/instances/${instance.id}/oauth/authorize?token=${ADMIN}`, { redirect: 'manual' });
+        const form = new URLSearchParams({ ...Object.fromEntries(new URL(start.headers.get('location')!).searchParams), action: 'deny' });
+        const denied = await fetch(`${sim.url}/oauth_auth.do`, { method: 'POST', body: form, redirect: 'manual' });
+        const callback = denied.headers.get('location')!;
+        expect(new URL(callback).searchParams.get('error')).toBe('access_denied');
+
+        const page = await fetch(callback, { headers: { Accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+        expect(page.status).toBe(400);
+        expect(page.headers.get('content-type')).toMatch(/text\/html/);
+        const html = await page.text();
+        expect(html).toContain('<h1>Not authorized</h1>');
+        expect(html).toContain('The consent was denied.');
+        expect(html).toContain(`${gateway}/instances/&lt;instance id&gt;/oauth/authorize?token=&lt;admin token&gt;`);
+        const api = await fetch(callback, { headers: { Accept: 'application/json' } });
+        expect(await api.json()).toEqual({ error: { code: 'authorization_denied', message: 'ServiceNow did not authorize the gateway: access_denied' } });
+        expect(tokenRequests(sim.stats)).toBe(0);
+        expect(await tokens.getState(instance.id)).toMatchObject({ status: 'not_authorized' });
+      } finally {
+        sim.knobs.requireConsent = false;
+      }
+    });
+
+    it('escapes what the denial carries on the page', async () => {
+      const page = await fetch(`${gateway}/oauth/callback?error=${encodeURIComponent('<script>x</script>')}&error_description=${encodeURIComponent('"><img>')}`, { headers: { Accept: 'text/html' } });
+      const html = await page.text();
+      expect(html).toContain('&lt;script&gt;x&lt;/script&gt;');
+      expect(html).not.toContain('<script>');
+      expect(html).not.toContain('<img>');
+    });
+
     it('uses the instance callback URL when it has one', async () => {
       const instance = add(simInstance(sim.url, 'oauth2', { callbackUrl: 'https://gw.example.com/oauth/callback' }));
       const res = await fetch(`${gateway}/instances/${instance.id}/oauth/authorize?redirect=false`, { headers: { Authorization: `Bearer ${ADMIN}` } });
@@ -140,12 +174,17 @@ describe('OAuth and test-connection routes', () => {
       expect(await cc.json()).toMatchObject({ ok: false, reason: 'unauthorized' });
     });
 
-    it('says not_authorized before the OAuth flow and reauthorization_required after a revocation', async () => {
+    it('says not_authorized before the OAuth flow and reauthorization_required after a revocation, each with the authorize link to open', async () => {
       const instance = add(simInstance(sim.url, 'oauth2'));
-      expect(await (await testConnection(instance.id)).json()).toMatchObject({ ok: false, reason: 'not_authorized' });
+      const authorizeUrl = `${gateway}/instances/${instance.id}/oauth/authorize`;
+      expect(await (await testConnection(instance.id)).json()).toMatchObject({ ok: false, reason: 'not_authorized', authorizeUrl });
       await authorize(tokens, instance);
       sim.revokeAllTokens();
-      expect(await (await testConnection(instance.id)).json()).toMatchObject({ ok: false, reason: 'reauthorization_required' });
+      const revoked = (await (await testConnection(instance.id)).json()) as { reason: string; message: string; authorizeUrl: string };
+      expect(revoked).toMatchObject({ ok: false, reason: 'reauthorization_required', authorizeUrl });
+      expect(revoked.message).toContain(`open ${authorizeUrl}?token=<admin token> in a browser and approve`);
+      const basic = await (await testConnection(add(simInstance(sim.url, 'basic', { password: 'nope' })).id)).json();
+      expect(basic).not.toHaveProperty('authorizeUrl');
     });
 
     it('says hibernating when the instance answers its HTML page', async () => {
@@ -186,7 +225,7 @@ describe('OAuth and test-connection routes', () => {
         }
       }
       expect(new Set(answers.map((a) => JSON.stringify({ ...a, authType: undefined })))).toEqual(
-        new Set([JSON.stringify({ ok: false, reason: 'target_refused', message: 'The instance URL of ID is not a public address; set servicenow.allow_private_targets to reach it' })]),
+        new Set([JSON.stringify({ ok: false, reason: 'target_refused', message: 'The instance URL of ID is not a public address; set servicenow.allow_private_targets to reach it', subscriber: 'not_configured' })]),
       );
       expect([tokenRequests(sim.stats), sim.stats.apiRequests.table]).toEqual([0, 0]);
     });

@@ -81,11 +81,22 @@ describe('Case API', () => {
     expect(paged.headers.get('link')).toContain('rel="next"');
   });
 
-  it('POST creates a case and PUT updates it by number', async () => {
+  it('POST creates a case and PUT updates it by number, both answering 201 with only sys_id and number', async () => {
     const created = await api(sim.url, '/api/sn_customerservice/case', { method: 'POST', body: { short_description: 'Via Case API', contact: SEED_IDS.contact(3) } });
     expect(created.status).toBe(201);
-    const number = created.body.result.number;
-    const updated = await api(sim.url, `/api/sn_customerservice/case/${number}`, { method: 'PUT', body: { priority: '1' } });
-    expect(updated.body.result).toMatchObject({ priority: '1', sys_mod_count: '1', contact: SEED_IDS.contact(3) });
+    const { sys_id, number } = created.body.result;
+    expect(created.body.result).toEqual({ sys_id: expect.stringMatching(/^[0-9a-f]{32}$/), number: expect.stringMatching(/^CS\d{7}$/) });
+    const updated = await api(sim.url, `/api/sn_customerservice/case/${number}`, { method: 'PUT', body: { priority: '1', no_such_field: 'x' } });
+    expect(updated.status).toBe(201);
+    expect(updated.body.result).toEqual({ sys_id, number });
+    expect(sim.store.get('sn_customerservice_case', sys_id)).toMatchObject({ priority: '1', sys_mod_count: '1', contact: SEED_IDS.contact(3) });
+  });
+
+  it('when a comment is longer than 4000 characters, then the Case API keeps its first 4000; an unknown case is 404', async () => {
+    const res = await api(sim.url, `/api/sn_customerservice/case/${SEED_IDS.case(6)}`, { method: 'PUT', body: { comments: 'x'.repeat(4100) } });
+    expect(res.status).toBe(201);
+    const row = sim.store.list('sys_journal_field').filter((j) => j.element_id === SEED_IDS.case(6)).pop()!;
+    expect(row.value).toHaveLength(4000);
+    expect((await api(sim.url, '/api/sn_customerservice/case/CS9999999', { method: 'PUT', body: { priority: '1' } })).status).toBe(404);
   });
 });

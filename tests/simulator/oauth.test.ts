@@ -14,7 +14,7 @@ beforeEach(() => {
   sim.clock.useRealTime();
   sim.revokeAllTokens();
   sim.stats.reset();
-  Object.assign(sim.knobs, { requireConsent: false, clientCredentialsEnabled: true, accessTokenLifespanSec: 1800 });
+  Object.assign(sim.knobs, { requireConsent: false, clientCredentialsEnabled: true, accessTokenLifespanSec: 1800, oauthApplicationUser: 'snowgate.integration' });
 });
 
 async function authorize(query: Record<string, string>): Promise<Response> {
@@ -136,6 +136,20 @@ describe('oauth_token.do', () => {
     sim.knobs.clientCredentialsEnabled = false;
     expect(await tokenRequest(sim.url, form)).toEqual({ status: 401, body: OAUTH_FAILURE });
     expect(sim.stats.tokenRequests.client_credentials).toBe(2);
+  });
+
+  it('client_credentials tokens act as the OAuth Application User; with none set, the grant fails with 401', async () => {
+    const form = { grant_type: 'client_credentials', client_id: SANDBOX_CLIENT.clientId, client_secret: SANDBOX_CLIENT.clientSecret };
+    const { body } = await tokenRequest(sim.url, form);
+    const created = await api(sim.url, '/api/now/table/incident', { method: 'POST', body: {}, headers: { authorization: `Bearer ${body.access_token}` } });
+    expect(created.body.result).toMatchObject({ sys_created_by: 'snowgate.integration', sys_updated_by: 'snowgate.integration' });
+    expect(created.body.result.opened_by.value).toBe(sim.store.list('sys_user').find((u) => u.user_name === 'snowgate.integration')!.sys_id);
+    sim.knobs.oauthApplicationUser = 'beth.anglin';
+    const beth = (await tokenRequest(sim.url, form)).body;
+    const patched = await api(sim.url, `/api/now/table/incident/${created.body.result.sys_id}`, { method: 'PATCH', body: { urgency: '1' }, headers: { authorization: `Bearer ${beth.access_token}` } });
+    expect(patched.body.result.sys_updated_by).toBe('beth.anglin');
+    sim.knobs.oauthApplicationUser = '';
+    expect(await tokenRequest(sim.url, form)).toEqual({ status: 401, body: OAUTH_FAILURE });
   });
 
   it('when the body is JSON instead of a form, then 401 and no token', async () => {

@@ -1,4 +1,5 @@
-import { SANDBOX_CLIENT, SANDBOX_USER } from '../../src/simulator';
+import { defaultKnobs, SANDBOX_CLIENT, SANDBOX_USER, startSimulator, type Simulator } from '../../src/simulator';
+import { applyKnobs } from '../../src/simulator/simulator-knobs';
 
 /** Basic auth header of the sandbox admin. */
 export const BASIC = 'Basic ' + Buffer.from(`${SANDBOX_USER.username}:${SANDBOX_USER.password}`).toString('base64');
@@ -33,3 +34,19 @@ export const PASSWORD_GRANT = {
   grant_type: 'password', client_id: SANDBOX_CLIENT.clientId, client_secret: SANDBOX_CLIENT.clientSecret,
   username: SANDBOX_USER.username, password: SANDBOX_USER.password,
 };
+
+/**
+ * One seeded simulator for a test file, with every knob back at its default after each test (so a
+ * test that turns a fault on cannot leak it). Returns a getter, valid inside tests.
+ */
+export function simulatorForFile(): () => Simulator {
+  let sim: Simulator | undefined;
+  beforeAll(async () => {
+    sim = await startSimulator();
+  });
+  afterAll(() => sim?.close());
+  afterEach(() => {
+    if (sim) applyKnobs(sim.knobs, defaultKnobs());
+  });
+  return () => sim!;
+}

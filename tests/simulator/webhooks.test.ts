@@ -77,10 +77,22 @@ describe('webhook firing', () => {
     await sim.webhooksIdle();
     expect(received.map((r) => `${r.body.table}:${r.body.operation}`)).toEqual(['sn_customerservice_case:update', 'sys_journal_field:insert']);
     const journal = received[1].body;
-    expect(journal.record).toEqual({ element: 'comments', element_id: id, name: 'sn_customerservice_case', value: 'Any news?' });
+    expect(journal.record).toEqual({ element: 'comments', element_id: id, name: 'sn_customerservice_case', value: 'Any news?', sys_created_by: 'admin' });
     expect(journal.sys_mod_count).toBe('0');
     expect(received[1].headers['webhook-id']).toBe(`${journal.sys_id}-0`);
     expect(schemaFor('sys_journal_field')(journal).ok).toBe(true);
+  });
+
+  it('when the target lists incident, then a PATCHed work note fires the incident update and the journal insert, written by the API user', async () => {
+    sim.setWebhookTarget({ gatewayUrl: receiverUrl, instanceId: 'acme', secret: SECRET, tables: ['incident', 'sys_journal_field'] });
+    const id = SEED_IDS.incident(0);
+    const res = await api(sim.url, `/api/now/table/incident/${id}`, { method: 'PATCH', body: { work_notes: 'Escalated to vendor' } });
+    await sim.webhooksIdle();
+    expect(received.map((r) => `${r.path} ${r.body.operation}`)).toEqual(['/webhooks/acme/incident update', '/webhooks/acme/sys_journal_field insert']);
+    expect(received[0].body).toMatchObject({ sys_id: id, sys_mod_count: res.body.result.sys_mod_count, record: { number: 'INC0010001' } });
+    expect(received[1].body.record).toEqual({ element: 'work_notes', element_id: id, name: 'incident', value: 'Escalated to vendor', sys_created_by: 'admin' });
+    expect(sim.store.get('sys_journal_field', received[1].body.sys_id)!.sys_created_by).toBe('admin');
+    expect(received.every((r) => r.verified)).toBe(true);
   });
 
   it('an attachment upload fires an insert and its deletion a delete with webhook-id {sys_id}-deleted', async () => {

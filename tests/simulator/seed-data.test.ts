@@ -1,6 +1,5 @@
 import { createSimulatorState } from '../../src/simulator';
 import { seedData } from '../../src/simulator/seed-data';
-import { parseSimulatorArgs, DEFAULT_SIMULATOR_PORT } from '../../src/simulator/simulator-cli';
 
 function seeded() {
   const state = createSimulatorState();
@@ -12,7 +11,11 @@ describe('seed data', () => {
   it('is the same on every start: same sys_ids, numbers and values', () => {
     const a = seeded();
     const b = seeded();
-    for (const table of ['sys_user', 'customer_account', 'customer_contact', 'sn_customerservice_case', 'sys_journal_field', 'sys_attachment', 'kb_knowledge']) {
+    const tables = [
+      'sys_user', 'sys_user_group', 'core_company', 'customer_account', 'customer_contact', 'sn_customerservice_case', 'sys_journal_field',
+      'sys_attachment', 'kb_knowledge_base', 'kb_knowledge', 'change_request', 'incident',
+    ];
+    for (const table of tables) {
       expect(a.rows(table)).toEqual(b.rows(table));
       expect(a.rows(table).length).toBeGreaterThan(0);
     }
@@ -33,17 +36,5 @@ describe('seed data', () => {
     }
     for (const a of store.rows('sys_attachment')) expect(store.attachmentContent.get(a.sys_id)?.length).toBe(Number(a.size_bytes));
     expect(store.rows('sys_journal_field').map((j) => j.element).sort()).toEqual(expect.arrayContaining(['comments', 'work_notes']));
-  });
-});
-
-describe('simulator CLI arguments', () => {
-  it('defaults to port 3100 on 127.0.0.1 and reads --port N, --port=N and --host', () => {
-    expect(parseSimulatorArgs([])).toEqual({ port: DEFAULT_SIMULATOR_PORT, host: '127.0.0.1' });
-    expect(parseSimulatorArgs(['--port', '4000'])).toEqual({ port: 4000, host: '127.0.0.1' });
-    expect(parseSimulatorArgs(['--port=0', '--host', '0.0.0.0'])).toEqual({ port: 0, host: '0.0.0.0' });
-  });
-
-  it('when the port is not a number, then it throws a message naming --port', () => {
-    expect(() => parseSimulatorArgs(['--port', 'abc'])).toThrow(/--port/);
   });
 });

@@ -1,0 +1,100 @@
+import crypto from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RedisClient } from '../lib/redis-connections';
+
+/** The journal fields a write may carry: each non-empty one becomes a `sys_journal_field` row in ServiceNow. */
+export const JOURNAL_FIELDS = ['comments', 'work_notes'] as const;
+
+/** What the ingest side knows of a change when it asks whose it is. */
+export interface ChangeIdentity {
+  instanceId: string;
+  table: string;
+  sysId: string;
+  operation: string;
+  sysModCount: string;
+  record: Record<string, string>;
+}
+
+/** Options of {@link EchoRecords}. */
+export interface EchoRecordsOptions {
+  /** How long a write's echo is recognised (webhook retries, a later poll). Default 24 h. */
+  ttlMs?: number;
+  /** Longest a change waits for the answer of a write still in flight to its record. Default 3 s. */
+  waitMs?: number;
+}
+
+const digest = (value: string) => crypto.createHash('sha256').update(value.trim()).digest('hex').slice(0, 32);
+
+/**
+ * Echo control: which changes coming back from ServiceNow snowgate itself wrote. After a write, its record
+ * version — instance, table, sys_id and the sys_mod_count ServiceNow answered — maps to the write id; a
+ * journal entry the write adds (its row's sys_id is never returned) maps by parent, element and a hash of
+ * the text, recorded before the write is sent. While a write is in flight its record is marked, so a change
+ * of that record that arrives before the write's answer waits for it (bounded) instead of being mistaken
+ * for someone else's.
+ */
+export class EchoRecords {
+  private readonly ttlMs: number;
+  private readonly waitMs: number;
+
+  constructor(private readonly redis: RedisClient, private readonly prefix: string, options: EchoRecordsOptions = {}) {
+    this.ttlMs = options.ttlMs ?? 24 * 3600 * 1000;
+    this.waitMs = options.waitMs ?? 3000;
+  }
+
+  private versionKey(instanceId: string, table: string, sysId: string, modCount: string): string {
+    return `${this.prefix}:echo:v:${instanceId}|${table}|${sysId}|${modCount}`;
+  }
+
+  private inFlightKey(instanceId: string, table: string, sysId: string): string {
+    return `${this.prefix}:echo:f:${instanceId}|${table}|${sysId}`;
+  }
+
+  private journalKey(instanceId: string, parentSysId: string, element: string, value: string): string {
+    return `${this.prefix}:echo:j:${instanceId}|${parentSysId}|${element}|${digest(value)}`;
+  }
+
+  /** Before a write is sent: marks its record in flight (for `inFlightMs`) and records the journal entries it adds. */
+  async expect(instanceId: string, table: string, sysId: string, fields: Record<string, unknown>, writeId: string, inFlightMs: number): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    pipeline.set(this.inFlightKey(instanceId, table, sysId), writeId, 'PX', inFlightMs);
+    for (const element of JOURNAL_FIELDS) {
+      const value = fields[element];
+      if (typeof value === 'string' && value.trim() !== '') pipeline.set(this.journalKey(instanceId, sysId, element, value), writeId, 'PX', this.ttlMs);
+    }
+    await pipeline.exec();
+  }
+
+  /** After ServiceNow answered: the version it committed is this write's. */
+  async record(instanceId: string, table: string, sysId: string, modCount: string | undefined, writeId: string): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    if (modCount !== undefined && modCount !== '') pipeline.set(this.versionKey(instanceId, table, sysId, modCount), writeId, 'PX', this.ttlMs);
+    pipeline.del(this.inFlightKey(instanceId, table, sysId));
+    await pipeline.exec();
+  }
+
+  /** After a write failed: its record is no longer in flight. */
+  async settle(instanceId: string, table: string, sysId: string): Promise<void> {
+    await this.redis.del(this.inFlightKey(instanceId, table, sysId));
+  }
+
+  /** The write id that caused this change, if snowgate wrote it. */
+  async writeOf(change: ChangeIdentity): Promise<string | undefined> {
+    if (change.operation === 'delete') return undefined;
+    const { instanceId, table, sysId, sysModCount, record } = change;
+    if (table === 'sys_journal_field') {
+      if (!record.element_id || !record.element || record.value === undefined) return undefined;
+      return (await this.redis.get(this.journalKey(instanceId, record.element_id, record.element, record.value))) ?? undefined;
+    }
+    const version = this.versionKey(instanceId, table, sysId, sysModCount);
+    const [owner, inFlight] = await this.redis.mget(version, this.inFlightKey(instanceId, table, sysId));
+    if (owner || !inFlight) return owner ?? undefined;
+    const deadline = Date.now() + this.waitMs;
+    for (let wait = 10; Date.now() < deadline; wait = Math.min(100, wait * 2)) {
+      await sleep(wait);
+      const [now, still] = await this.redis.mget(version, this.inFlightKey(instanceId, table, sysId));
+      if (now || !still) return now ?? undefined;
+    }
+    return undefined;
+  }
+}
