@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   const subscriber = await startEventSubscriber({ signatureKey });
   const configPath = path.join(work, 'instances.json');
   fs.writeFileSync(configPath, JSON.stringify({ instances: [{ id: 'chaos', name: 'chaos', configuration: {
-    'servicenow.instance_url': simUrl, 'authentication.type': 'oauth2_client_credentials', 'oauth.api.key': 'sandbox-client', 'oauth.api.secret': 'sandbox-secret',
+    'servicenow.instance_url': simUrl, 'servicenow.allow_private_targets': true, 'authentication.type': 'oauth2_client_credentials', 'oauth.api.key': 'sandbox-client', 'oauth.api.secret': 'sandbox-secret',
     'webhook.secret': secret, 'webhook.rate_limit_per_second': 1_000_000, 'event.vendor.type': 'webhooks',
     'event.notification.callback.url': subscriber.url, 'event.notification.signature.key': signatureKey, 'event.notification.allow_private_targets': true,
   } }] }));

@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     children.push(simulator);
     const webhookSecret = whsec();
     fs.writeFileSync(configPath, JSON.stringify({ instances: [{ id: 'bench', name: 'bench', configuration: {
-      'servicenow.instance_url': simulator.url, 'authentication.type': 'oauth2_client_credentials', 'oauth.api.key': 'sandbox-client', 'oauth.api.secret': 'sandbox-secret',
+      'servicenow.instance_url': simulator.url, 'servicenow.allow_private_targets': true, 'authentication.type': 'oauth2_client_credentials', 'oauth.api.key': 'sandbox-client', 'oauth.api.secret': 'sandbox-secret',
       'webhook.secret': webhookSecret, 'webhook.rate_limit_per_second': 100000, 'event.notification.callback.url': subscriber.url,
       'event.notification.signature.key': signatureKey, 'event.notification.allow_private_targets': true } }] }));
     const common = { REDIS_URL: redis.url, SNOWGATE_CONFIG: configPath, LOG_LEVEL: 'info', HOST: '127.0.0.1', SNOWGATE_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'), SNOWGATE_ADMIN_TOKEN: 'bench-admin-token-0000', SNOWGATE_METRICS_PUBLIC: 'true', ...(process.env.BENCH_JOB_DEADLINE_MS ? { SNOWGATE_JOB_DEADLINE_MS: process.env.BENCH_JOB_DEADLINE_MS } : {}) };

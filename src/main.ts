@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import type { Queue } from 'bullmq';
 import type { EnvSettings } from './config/env';
+import { SubscriberBreaker } from './events/subscriber-breaker';
 import type { Instance } from './instances/instance';
 import { InstanceRegistry } from './instances/instance-registry';
 import { InstanceStore } from './instances/instance-store';
@@ -11,6 +12,7 @@ import { Shutdown } from './lib/shutdown';
 import { Metrics } from './ops/metrics';
 import { closeOpsQueues, openOpsQueues } from './ops/ops-queues';
 import { DeliveryProducer } from './queues/delivery-producer';
+import { releaseDeliveries } from './queues/held-deliveries';
 import { ChangeClaims } from './queues/change-claims';
 import { createIngestQueue, type IngestQueue } from './queues/ingest-queue';
 import { createIntakeQueue, type IntakeQueue } from './queues/intake-queue';
@@ -59,6 +61,8 @@ export interface SnowgateParts {
   tokens: TokenManager;
   clients: ClientPool;
   deliveries: DeliveryProducer;
+  /** Each subscriber's circuit breaker, shared by every process through Redis. */
+  breaker: SubscriberBreaker;
   metrics: Metrics;
   /** One handle per queue, for the dashboard, the ops API and the queue-depth metric. */
   opsQueues: Queue[];
@@ -109,7 +113,8 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
   const metrics = new Metrics();
   const tokens = new TokenManager({ redis: commands, encryptionKey: settings.encryptionKey, instances: registry, keyPrefix: `${settings.queuePrefix}:tokens`, logger });
   const clients = new ClientPool(tokens, (instance) => (api, status, ms) => metrics.apiCall(instance.id, api, status, ms / 1000));
-  const deliveries = new DeliveryProducer({ connection: commands, prefix: settings.queuePrefix, attempts: settings.deliveryAttempts });
+  const deliveries = new DeliveryProducer({ connection: commands, prefix: settings.queuePrefix });
+  const breaker = new SubscriberBreaker(commands, settings.queuePrefix, settings.breaker);
   shutdown.add('delivery producer', () => deliveries.close());
   const opsQueues = openOpsQueues(producer, settings.queuePrefix);
   shutdown.add('ops queues', () => closeOpsQueues(opsQueues));
@@ -122,9 +127,10 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
     const entries = await Promise.all(registry.list().map(async (i) => ({ instanceId: i.id, at: await tokens.refreshTokenExpiresAt(i.id).catch(() => undefined) })));
     return entries.flatMap(({ instanceId, at }) => (at ? [{ instanceId, seconds: (at.getTime() - Date.now()) / 1000 }] : []));
   });
-  watchInstanceChanges(registry, deliveries, tokens, logger);
+  metrics.setBreakerSource(() => breaker.states(registry.list().filter((i) => i.events.callbackUrl).map((i) => i.id)));
+  watchInstanceChanges(registry, deliveries, breaker, tokens, logger);
 
-  const parts: SnowgateParts = { settings, logger, registry, store, producer, commands, intakeQueue, claims, ingestQueue, writeQueue, writeLedger, tokens, clients, deliveries, metrics, opsQueues };
+  const parts: SnowgateParts = { settings, logger, registry, store, producer, commands, intakeQueue, claims, ingestQueue, writeQueue, writeLedger, tokens, clients, deliveries, breaker, metrics, opsQueues };
   const { role } = settings;
   if (role === 'all' || role === 'worker') startWorkerRole(parts, shutdown);
   if (role === 'all' || role === 'scheduler') await startSchedulerRole(parts, shutdown);
@@ -132,10 +138,15 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
   return { ...parts, http, shutdown, close: () => shutdown.run('close') };
 }
 
-/** Keeps per-instance state in step with the registry: a deleted instance loses its tokens; an updated one gets its subscriber back after a 410. */
-function watchInstanceChanges(registry: InstanceRegistry, deliveries: DeliveryProducer, tokens: TokenManager, logger: Logger): void {
+/**
+ * Keeps per-instance state in step with the registry: an updated instance gets its subscriber back after a
+ * 410; a deleted one loses its tokens and its breaker (its held deliveries go on, to be dead-lettered).
+ */
+function watchInstanceChanges(registry: InstanceRegistry, deliveries: DeliveryProducer, breaker: SubscriberBreaker, tokens: TokenManager, logger: Logger): void {
   registry.on('change', (id: string) => {
-    const task = registry.get(id) ? deliveries.enableSubscriber(id) : tokens.reset(id);
+    const task = registry.get(id)
+      ? deliveries.enableSubscriber(id)
+      : Promise.all([tokens.reset(id), breaker.reset(id).then((held) => releaseDeliveries(deliveries.queue, held))]);
     Promise.resolve(task).catch((err: Error) => logger.warn('could not apply an instance change', { instanceId: id, err: err.message }));
   });
 }

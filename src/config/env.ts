@@ -1,5 +1,7 @@
 import crypto from 'node:crypto';
+import { parseDurationList } from '../lib/durations';
 import { ConfigError } from '../lib/errors';
+import { DEFAULT_RETRY_STEPS, DEFAULT_WRITE_STEPS } from '../events/retry-schedule';
 
 export type Role = 'all' | 'api' | 'worker' | 'scheduler';
 const ROLES: readonly Role[] = ['all', 'api', 'worker', 'scheduler'];
@@ -41,10 +43,23 @@ export interface EnvSettings {
   jobLockMs: number;
   /** SNOWGATE_JOB_DEADLINE_MS — longest an enrichment attempt may take before it is failed and retried (default 120000). */
   jobDeadlineMs: number;
-  /** SNOWGATE_DELIVERY_ATTEMPTS — delivery attempts before an event is dead-lettered (default 8). */
-  deliveryAttempts: number;
-  /** SNOWGATE_DELIVERY_BACKOFF_MS — first delivery retry delay; doubles each attempt, with jitter (default 1000). */
-  deliveryBackoffMs: number;
+  /**
+   * SNOWGATE_DELIVERY_SCHEDULE — the delays between delivery attempts, e.g. `5s,5m,30m,2h,5h,10h,10h` (the
+   * default: 8 attempts over ~27.6 h); each delay gets ±10 % jitter. An instance may set its own
+   * (`event.notification.retry_schedule`).
+   */
+  deliveryRetryDelaysMs: number[];
+  /** SNOWGATE_WRITE_SCHEDULE — the delays between attempts of a write into ServiceNow (default `1s,2s,4s,8s,16s,32s,1m,2m,4m`: 10 attempts over ~8.5 min), each ±10 %. */
+  writeRetryDelaysMs: number[];
+  /** The subscriber circuit breaker (see SubscriberBreaker). */
+  breaker: {
+    /** SNOWGATE_BREAKER_FAILURES — consecutive failed deliveries that open a subscriber's breaker (default 5). */
+    failureThreshold: number;
+    /** SNOWGATE_BREAKER_OPEN_MS — how long it stays open before the first probe; doubles after each failed probe (default 10000). */
+    openMs: number;
+    /** SNOWGATE_BREAKER_MAX_OPEN_MS — the longest it stays open between probes (default 600000). */
+    maxOpenMs: number;
+  };
   /** SNOWGATE_METRICS_PUBLIC — serve /metrics without the admin token (default false). */
   metricsPublic: boolean;
   /**
@@ -116,6 +131,32 @@ function hasHashTag(prefix: string): boolean {
   return open >= 0 && prefix.indexOf('}', open + 1) > open + 1;
 }
 
+/** A retry schedule from `name`: up to 20 comma-separated delays of 1ms to 7d, `fallback` when unset. */
+function retrySteps(env: NodeJS.ProcessEnv, name: string, fallback: string): number[] {
+  const raw = env[name] || fallback;
+  const delays = parseDurationList(raw);
+  if (!delays || delays.length > 20 || delays.some((ms) => ms < 1 || ms > 7 * 86_400_000)) {
+    throw new ConfigError(`${name} must be up to 20 comma-separated delays of 1ms to 7d (e.g. "${fallback}"), got "${raw}"`);
+  }
+  return delays;
+}
+
+/** The delivery retry schedule: SNOWGATE_DELIVERY_SCHEDULE; the variables it replaced stop start-up with a pointer to it. */
+function deliverySchedule(env: NodeJS.ProcessEnv): number[] {
+  for (const old of ['SNOWGATE_DELIVERY_ATTEMPTS', 'SNOWGATE_DELIVERY_BACKOFF_MS']) {
+    if (env[old]) throw new ConfigError(`${old} was replaced by SNOWGATE_DELIVERY_SCHEDULE (the delays between delivery attempts, e.g. "${DEFAULT_RETRY_STEPS}") and SNOWGATE_WRITE_SCHEDULE (between write attempts, e.g. "${DEFAULT_WRITE_STEPS}")`);
+  }
+  return retrySteps(env, 'SNOWGATE_DELIVERY_SCHEDULE', DEFAULT_RETRY_STEPS);
+}
+
+/** The subscriber breaker's knobs (SNOWGATE_BREAKER_*). */
+function breakerSettings(env: NodeJS.ProcessEnv): EnvSettings['breaker'] {
+  const openMs = integer(env, 'SNOWGATE_BREAKER_OPEN_MS', 10_000, 1, 86_400_000);
+  const maxOpenMs = integer(env, 'SNOWGATE_BREAKER_MAX_OPEN_MS', Math.max(600_000, openMs), 1, 86_400_000);
+  if (maxOpenMs < openMs) throw new ConfigError(`SNOWGATE_BREAKER_MAX_OPEN_MS (${maxOpenMs}) must not be less than SNOWGATE_BREAKER_OPEN_MS (${openMs})`);
+  return { failureThreshold: integer(env, 'SNOWGATE_BREAKER_FAILURES', 5, 1, 1000), openMs, maxOpenMs };
+}
+
 /** Reads and validates the environment; throws ConfigError naming the bad variable. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvSettings {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -161,7 +202,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvSettings {
     workerConcurrency: integer(env, 'SNOWGATE_WORKER_CONCURRENCY', 50, 1, 1000),
     jobLockMs: integer(env, 'SNOWGATE_JOB_LOCK_MS', 30_000, 1000, 600_000),
     jobDeadlineMs: integer(env, 'SNOWGATE_JOB_DEADLINE_MS', 120_000, 1000, 3_600_000),
-    deliveryAttempts: integer(env, 'SNOWGATE_DELIVERY_ATTEMPTS', 8, 1, 50),
-    deliveryBackoffMs: integer(env, 'SNOWGATE_DELIVERY_BACKOFF_MS', 1000, 1, 3_600_000),
+    deliveryRetryDelaysMs: deliverySchedule(env),
+    writeRetryDelaysMs: retrySteps(env, 'SNOWGATE_WRITE_SCHEDULE', DEFAULT_WRITE_STEPS),
+    breaker: breakerSettings(env),
   };
 }

@@ -13,6 +13,8 @@ export interface AttemptRecord {
   durationMs: number;
   /** The delay chosen before the next attempt, when one was scheduled. */
   retryInMs?: number;
+  /** Sent as the probe of an open circuit breaker: a failed probe spends no attempt of the schedule. */
+  probe?: boolean;
 }
 
 /** The payload of a `deliver` job. Job name = event type; job id = event id, or `{eventId}-r{n}` for replay n. */
@@ -36,7 +38,7 @@ export interface DeliveryJobData {
 
 /** Why an event was dead-lettered. */
 export type DeadLetterReason =
-  /** Retryable failures until the schedule was spent. */
+  /** Retryable failures until the schedule was spent: every attempt failed, or its span passed while the subscriber's breaker stayed open. */
   | 'retries_exhausted'
   /** The subscriber answered a non-retryable status (4xx other than 408/410/429, or 3xx). */
   | 'rejected'

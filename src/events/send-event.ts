@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { classifyStatus, parseRetryAfter, type AttemptOutcome } from './delivery-outcome';
 import { signEvent, type SignedRequest } from './sign-event';
-import { resolveTarget, SsrfBlockedError, systemResolver, type HostResolver, type ResolvedAddress } from './ssrf-guard';
+import { resolveTarget, SsrfBlockedError, systemResolver, type HostResolver, type ResolvedAddress } from '../lib/ssrf-guard';
 import type { SnowgateEvent } from './to-cloud-event';
 
 /** Where and how one event goes: the instance's subscriber settings. */

@@ -9,13 +9,23 @@ export function safeEqual(a: string, b: string): boolean {
   return crypto.timingSafeEqual(ha, hb);
 }
 
-/** Requires `Authorization: Bearer <SNOWGATE_ADMIN_TOKEN>` (or `?token=` for the browser dashboard). */
+/** The admin cookie's value, percent-decoded; undefined when absent or not decodable (a malformed cookie is no credential). */
+function cookieToken(cookieHeader: string | undefined): string | undefined {
+  const raw = /(?:^|;\s*)snowgate_admin=([^;]+)/.exec(cookieHeader ?? '')?.[1];
+  if (raw === undefined) return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Requires `Authorization: Bearer <SNOWGATE_ADMIN_TOKEN>` (or the dashboard's cookie); anything else is 401. */
 export function requireAdmin(adminToken: string): RequestHandler {
   return (req, _res, next) => {
     const header = req.headers.authorization ?? '';
     const bearer = header.startsWith('Bearer ') ? header.slice(7) : undefined;
-    const cookieToken = /(?:^|;\s*)snowgate_admin=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
-    const supplied = bearer ?? (cookieToken ? decodeURIComponent(cookieToken) : undefined);
+    const supplied = bearer ?? cookieToken(req.headers.cookie);
     if (supplied !== undefined && safeEqual(supplied, adminToken)) return next();
     next(new AppError('unauthorized', 'This route requires the admin bearer token', 401, { headers: { 'WWW-Authenticate': 'Bearer' } }));
   };

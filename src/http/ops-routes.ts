@@ -6,6 +6,7 @@ import { dashboardLogin, dashboardSignInPage } from '../ops/dashboard-login';
 import type { EventReplay } from '../ops/event-replay';
 import { FailedJobs } from '../ops/failed-jobs';
 import { isNarrowed, parseOpsFilter, type OpsFilter } from '../ops/ops-filter';
+import type { SubscriberBreakers } from '../ops/subscriber-breakers';
 import { createQueueDashboard, dashboardCsp, DASHBOARD_PATH } from '../ops/queue-dashboard';
 import { requireAdmin } from './admin-auth';
 
@@ -16,6 +17,8 @@ export interface OpsRoutesDeps {
   queues: readonly Queue[];
   /** Dead-letter listing and replay (see deliveryReplay); without it those routes answer 501. */
   replay?: EventReplay;
+  /** The subscribers' circuit breakers (see subscriberBreakers); without them those routes answer 501. */
+  breakers?: SubscriberBreakers;
   logger: Logger;
   /** Longest `GET /ops/api/queues` waits for Redis. Default 2000 ms. */
   countTimeoutMs?: number;
@@ -50,7 +53,8 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 /**
  * Operations, all behind the admin token: the Bull Board dashboard at `/ops/queues` (a browser logs
  * in once with `?token=`), `GET /ops/api/queues` (counts), failed jobs (list, retry one, retry in bulk)
- * and dead-lettered events (list, replay one, replay in bulk).
+ * and dead-lettered events (list, replay one, replay in bulk), and the subscribers' circuit breakers (list,
+ * reset one).
  */
 export function createOpsRoutes(deps: OpsRoutesDeps): Router {
   const router = Router();
@@ -60,6 +64,10 @@ export function createOpsRoutes(deps: OpsRoutesDeps): Router {
   const replay = (): EventReplay => {
     if (!deps.replay) throw new AppError('replay_unavailable', 'Dead-letter replay is not available in this process', 501);
     return deps.replay;
+  };
+  const breakers = (): SubscriberBreakers => {
+    if (!deps.breakers) throw new AppError('breakers_unavailable', 'Subscriber breakers are not available in this process', 501);
+    return deps.breakers;
   };
 
   router.use(DASHBOARD_PATH, dashboardLogin(deps.adminToken), admin, dashboardCsp, createQueueDashboard(deps.queues), dashboardSignInPage);
@@ -110,6 +118,16 @@ export function createOpsRoutes(deps: OpsRoutesDeps): Router {
   router.post('/ops/api/dead-letters/:eventId/replay', admin, async (req, res) => {
     const result = await replay().replay(String(req.params.eventId));
     deps.logger.info('event replayed', { eventId: req.params.eventId });
+    res.json(result);
+  });
+
+  router.get('/ops/api/subscribers', admin, async (_req, res) => {
+    res.json({ subscribers: await breakers().list() });
+  });
+
+  router.post('/ops/api/subscribers/:instanceId/reset', admin, async (req, res) => {
+    const result = await breakers().reset(String(req.params.instanceId));
+    deps.logger.info('subscriber breaker reset', result);
     res.json(result);
   });
 

@@ -54,7 +54,7 @@ export function createWebhookDoor(deps: WebhookDoorDeps): WebhookDoor {
       const result = await intake.accept(instance, table, body, req.headers as Record<string, string>);
       deps.onOutcome?.(instanceId, table, result.duplicate ? 'duplicate' : 'accepted', startedAt);
       send(res, result.duplicate ? 200 : 202, { id: result.id, status: result.duplicate ? 'duplicate' : 'queued' });
-      if (debug) logger.debug('request', { method: 'POST', path: req.url, status: res.statusCode, requestId: res.getHeader('X-Request-Id') });
+      if (debug) logger.debug('request', { method: 'POST', path: req.url?.split('?')[0], status: res.statusCode, requestId: res.getHeader('X-Request-Id') });
     } catch (err) {
       const error = asAppError(err);
       // rejections are counted under known instances and tables only: unknown ones would let anyone mint labels

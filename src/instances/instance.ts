@@ -60,6 +60,8 @@ export interface Instance {
   readonly tags: readonly string[];
   /** `https://acme.service-now.com`, no trailing slash. */
   readonly instanceUrl: string;
+  /** `servicenow.allow_private_targets`: the instance URL (and its OAuth endpoints) may be on a loopback or private address. Default false. */
+  readonly allowPrivateInstanceUrl: boolean;
   readonly auth: {
     readonly type: AuthenticationType;
     readonly clientId?: string;
@@ -88,6 +90,8 @@ export interface Instance {
     readonly format: NotificationFormat;
     /** Suppress the events of changes snowgate itself wrote (echo control). */
     readonly skipOwnWrites: boolean;
+    /** `event.notification.retry_schedule` in ms; undefined: the deployment's (SNOWGATE_DELIVERY_SCHEDULE). */
+    readonly retryDelaysMs?: readonly number[];
   };
   /** Writes into ServiceNow: who may post direct writes, and how many may be in flight at once. */
   readonly writes: {

@@ -1,5 +1,7 @@
 import { AppError } from '../lib/errors';
+import { parseDurationList } from '../lib/durations';
 import { compileSchema } from '../lib/schemas';
+import { urlCarriesCredentials } from '../lib/url-credentials';
 import { checkPollerResources } from '../poller/poller-check';
 import { SERVICENOW_ELEMENTS } from './cloud-elements-keys';
 import {
@@ -94,6 +96,9 @@ export function parseInstance(definition: unknown): Instance {
   if (authType !== 'basic' && (!get('oauth.api.key') || !get('oauth.api.secret'))) {
     throw invalid(get('oauth.api.key') ? 'oauth.api.secret' : 'oauth.api.key', `is required for authentication.type ${authType}`);
   }
+  if (urlCarriesCredentials(instanceUrl)) {
+    throw invalid('servicenow.instance_url', 'must not carry credentials (a user, a password or a secret query parameter): use username / password or oauth.api.key / oauth.api.secret');
+  }
   if (!secret && !get('webhook.bearer_token') && vendorType.includes('webhooks')) throw invalid('webhook.secret', 'is required to receive webhooks (event.vendor.type webhooks)');
   const raw = (definition ?? {}) as InstanceDefinition & { providerData?: unknown };
   if (raw.providerData !== undefined) {
@@ -115,6 +120,7 @@ export function parseInstance(definition: unknown): Instance {
     name: def.name,
     tags: Object.freeze([...(def.tags ?? [])]),
     instanceUrl,
+    allowPrivateInstanceUrl: get<boolean>('servicenow.allow_private_targets') ?? false,
     auth: Object.freeze({
       type: authType,
       clientId: get<string>('oauth.api.key'),
@@ -139,6 +145,7 @@ export function parseInstance(definition: unknown): Instance {
       allowPrivateTargets: get<boolean>('event.notification.allow_private_targets') ?? false,
       format: get<NotificationFormat>('event.notification.format') ?? 'cloudevents',
       skipOwnWrites: get<boolean>('event.notification.skip_own_writes') ?? false,
+      ...(c['event.notification.retry_schedule'] !== undefined ? { retryDelaysMs: Object.freeze(parseDurationList(get<string | string[]>('event.notification.retry_schedule')!)!) } : {}),
     }),
     writes: Object.freeze({ bearerToken: get<string>('writes.bearer_token'), maxConcurrency: get<number>('writes.max_concurrency') ?? 10 }),
     actions: parseActions(def.actions),

@@ -1,6 +1,7 @@
 import type { ActionDefinition } from './action';
 import { redactActions } from './action-secrets';
 import type { Instance } from './instance';
+import { redactUrl, urlCarriesCredentials } from '../lib/url-credentials';
 import { isSecretKey, REDACTED } from './instance-secrets';
 
 /** Where an instance comes from: the read-only config file, or the admin API (kept in Redis). */
@@ -27,13 +28,17 @@ export function webhookUrls(instance: Instance, publicUrl: string): Record<strin
   );
 }
 
-/** Replaces secret values (each element, for a rotation array) with `********`. */
+/** How one configuration value is shown: a secret as `********` (each element, for a rotation array), a URL without its credentials. */
+export function redactValue(key: string, value: unknown): unknown {
+  if (value === null || value === undefined) return value;
+  if (isSecretKey(key)) return Array.isArray(value) ? value.map(() => REDACTED) : REDACTED;
+  return urlCarriesCredentials(value) ? redactUrl(value as string) : value;
+}
+
+/** Replaces secret values with `********` and credentials inside URLs likewise (see {@link redactValue}). */
 export function redactConfiguration(configuration: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(configuration)) {
-    if (!isSecretKey(key) || value === null || value === undefined) out[key] = value;
-    else out[key] = Array.isArray(value) ? value.map(() => REDACTED) : REDACTED;
-  }
+  for (const [key, value] of Object.entries(configuration)) out[key] = redactValue(key, value);
   return out;
 }
 

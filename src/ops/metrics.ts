@@ -7,6 +7,11 @@ export interface CountableQueue {
   getJobCounts(...types: string[]): Promise<Record<string, number>>;
 }
 
+/** Each subscriber's circuit breaker: its state and how many deliveries it holds. */
+export type BreakerSource = () => Promise<ReadonlyArray<{ instanceId: string; state: 'closed' | 'half_open' | 'open'; heldEvents: number }>>;
+
+const BREAKER_STATE_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
+
 /** Seconds until the refresh token of each instance expires (omit instances without one). */
 export type RefreshTokenExpirySource = () => Promise<ReadonlyArray<{ instanceId: string; seconds: number }>> | ReadonlyArray<{ instanceId: string; seconds: number }>;
 
@@ -39,6 +44,7 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 interface Collectors {
   queues(gauge: Gauge<'queue' | 'state'>): Promise<void>;
   expiry(gauge: Gauge<'instance_id'>): Promise<void>;
+  breakers(gauge: Gauge<'instance_id'>, figure: 'state' | 'held'): Promise<void>;
 }
 
 function createInstruments(registry: Registry, collect: Collectors) {
@@ -67,6 +73,19 @@ function createInstruments(registry: Registry, collect: Collectors) {
     endToEnd: new Histogram({ name: 'snowgate_end_to_end_seconds', help: 'From sys_updated_on to delivery', labelNames: ['instance_id', 'type'], buckets: E2E_BUCKETS, registers }),
     pollerRecords: new Counter({ name: 'snowgate_poller_records_total', help: 'Records found by the poller', labelNames: ['instance_id', 'resource'], registers }),
     deadLetters: new Counter({ name: 'snowgate_dead_letters_total', help: 'Events dead-lettered, by reason', labelNames: ['instance_id', 'reason'], registers }),
+    breakerTransitions: new Counter({ name: 'snowgate_subscriber_breaker_transitions_total', help: "Subscriber circuit breaker transitions seen by this process (to: opened, reopened, closed)", labelNames: ['instance_id', 'to'], registers }),
+    breakerState: new Gauge({
+      name: 'snowgate_subscriber_breaker_state', help: 'Subscriber circuit breaker state, read on scrape: 0 closed, 1 half-open (probing), 2 open', labelNames: ['instance_id'], registers,
+      async collect() {
+        await collect.breakers(this, 'state');
+      },
+    }),
+    heldEvents: new Gauge({
+      name: 'snowgate_subscriber_held_events', help: "Deliveries held by the subscriber's open circuit breaker, read on scrape", labelNames: ['instance_id'], registers,
+      async collect() {
+        await collect.breakers(this, 'held');
+      },
+    }),
   };
 }
 
@@ -86,6 +105,7 @@ export class Metrics {
   private readonly timeoutMs: number;
   private queues: () => readonly CountableQueue[];
   private refreshTokenExpiry?: RefreshTokenExpirySource;
+  private breakerSource?: BreakerSource;
   private readonly c: Instruments;
 
   constructor(options: MetricsOptions = {}) {
@@ -96,6 +116,7 @@ export class Metrics {
     this.c = createInstruments(this.registry, {
       queues: (gauge) => this.collectQueues(gauge),
       expiry: (gauge) => this.collectExpiry(gauge),
+      breakers: (gauge, figure) => this.collectBreakers(gauge, figure),
     });
   }
 
@@ -107,6 +128,16 @@ export class Metrics {
   /** Sets the callback that reports seconds until each refresh token expires. */
   setRefreshTokenExpirySource(source: RefreshTokenExpirySource): void {
     this.refreshTokenExpiry = source;
+  }
+
+  /** Sets the callback that reads every subscriber's breaker on scrape. */
+  setBreakerSource(source: BreakerSource): void {
+    this.breakerSource = source;
+  }
+
+  /** A subscriber's breaker changed state (seen by this process). */
+  breakerTransition(instance: string, to: string): void {
+    this.c.breakerTransitions.inc({ instance_id: instance, to });
   }
 
   /** A webhook answered: outcome `accepted`, `duplicate`, or the error code (`invalid_signature`, …). */
@@ -171,6 +202,18 @@ export class Metrics {
         }
       }),
     );
+  }
+
+  private async collectBreakers(gauge: Gauge<'instance_id'>, figure: 'state' | 'held'): Promise<void> {
+    gauge.reset();
+    if (!this.breakerSource) return;
+    try {
+      for (const b of await withTimeout(this.breakerSource(), this.timeoutMs)) {
+        gauge.set({ instance_id: b.instanceId }, figure === 'state' ? BREAKER_STATE_VALUE[b.state] : b.heldEvents);
+      }
+    } catch {
+      // Redis is away: no figure rather than a stale one.
+    }
   }
 
   private async collectExpiry(gauge: Gauge<'instance_id'>): Promise<void> {

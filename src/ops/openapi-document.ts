@@ -99,6 +99,12 @@ function paths(): Record<string, Record<string, Operation>> {
     '/ops/api/dead-letters/{eventId}/replay': {
       post: admin({ tags: ['ops'], summary: 'Replay one event (same CloudEvent id, new delivery job)', parameters: [param('eventId', 'path')], responses: { '200': json({ type: 'object' }), ...errors(404, 409, 501) } }),
     },
+    '/ops/api/subscribers': {
+      get: admin({ tags: ['ops'], summary: "Each subscriber's circuit breaker: state (closed, open, half_open), consecutive failures, held events, next probe", responses: { '200': json({ type: 'object', properties: { subscribers: { type: 'array', items: ref('SubscriberBreaker') } } }), ...errors(501) } }),
+    },
+    '/ops/api/subscribers/{instanceId}/reset': {
+      post: admin({ tags: ['ops'], summary: "Close a subscriber's breaker now and release its held events", parameters: [param('instanceId', 'path')], responses: { '200': json({ type: 'object', properties: { instanceId: { type: 'string' }, released: { type: 'integer' } } }), ...errors(404, 501) } }),
+    },
   };
 }
 

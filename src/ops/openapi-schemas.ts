@@ -109,6 +109,18 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       actions: { type: 'object', additionalProperties: { oneOf: [{ $ref: 'https://snowgate.dev/schemas/instance.schema.json#/$defs/action' }, { type: 'null' }] }, description: 'actions merge by name; null deletes one' },
     },
   },
+  SubscriberBreaker: {
+    type: 'object',
+    required: ['instanceId', 'state', 'failures', 'heldEvents'],
+    properties: {
+      instanceId: { type: 'string' },
+      state: { enum: ['closed', 'open', 'half_open'] },
+      failures: { type: 'integer', minimum: 0, description: 'consecutive failed deliveries' },
+      heldEvents: { type: 'integer', minimum: 0, description: 'deliveries waiting for the subscriber to recover' },
+      openedAt: { type: 'string', format: 'date-time' },
+      nextProbeAt: { type: 'string', format: 'date-time' },
+    },
+  },
   QueueCounts: {
     type: 'object',
     required: ['queues'],

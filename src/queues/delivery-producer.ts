@@ -1,6 +1,5 @@
 import { Queue, type KeepJobs } from 'bullmq';
 import type { DeliveryJobData } from '../events/delivery-record';
-import { DEFAULT_RETRY_SCHEDULE } from '../events/retry-schedule';
 import { SubscriberStatus } from '../events/subscriber-status';
 import type { SnowgateEvent } from '../events/to-cloud-event';
 import { AppError } from '../lib/errors';
@@ -18,8 +17,6 @@ export interface DeliveryProducerOptions {
   connection: RedisClient;
   /** BullMQ key prefix (a hash tag such as `{snowgate}`). */
   prefix: string;
-  /** Attempts per delivery job, the first included. Default 8. */
-  attempts?: number;
   /** How long / how many delivered jobs (and their events) are kept for replay. Default 7 days, 10000. */
   keepDelivered?: KeepJobs;
   /** How long / how many given-up jobs are kept (their events are in the dead-letter queue too). Default 7 days, 10000. */
@@ -29,6 +26,12 @@ export interface DeliveryProducerOptions {
 }
 
 const WEEK_SECONDS = 7 * 24 * 3600;
+
+/**
+ * BullMQ's cap on a delivery job's attempts: above any schedule (at most 20 retries), since the retry
+ * schedule, not BullMQ, decides when a delivery is spent (see createDeliveryProcessor).
+ */
+const MAX_DELIVERY_ATTEMPTS = 25;
 
 /**
  * Puts normalized events on the `deliver` queue (job id = event id, so enqueueing an event twice is a
@@ -47,7 +50,7 @@ export class DeliveryProducer {
     this.subscribers = new SubscriberStatus(options.connection, options.prefix);
     const keepDelivered = options.keepDelivered ?? { age: WEEK_SECONDS, count: 10_000 };
     this.jobOptions = {
-      attempts: options.attempts ?? DEFAULT_RETRY_SCHEDULE.attempts,
+      attempts: MAX_DELIVERY_ATTEMPTS,
       removeOnComplete: keepDelivered,
       removeOnFail: options.keepFailed ?? { age: WEEK_SECONDS, count: 10_000 },
     };

@@ -24,6 +24,7 @@ import type { Shutdown } from '../lib/shutdown';
 import type { SnowgateParts } from '../main';
 import { deliveryReplay } from '../ops/event-replay';
 import { webhookOutcomeHook } from '../ops/metrics-hooks';
+import { subscriberBreakers } from '../ops/subscriber-breakers';
 import { healthChecks } from './health-checks';
 
 /**
@@ -57,14 +58,14 @@ function writeRouters(parts: SnowgateParts): Router[] {
 
 /** Admin and operator routes (behind the admin token; the OAuth callback is protected by its state instead). */
 function adminRouters(parts: SnowgateParts): Router[] {
-  const { settings, registry, tokens, store, logger, opsQueues, deliveries, metrics } = parts;
+  const { settings, registry, tokens, store, logger, opsQueues, deliveries, breaker, metrics } = parts;
   const common = { registry, adminToken: settings.adminToken, publicUrl: settings.publicUrl };
   return [
     createInstanceRoutes({ ...common, store, logger, tokens }),
     createOAuthRoutes({ ...common, tokens }),
     createTestConnectionRoutes({ ...common, tokens }),
     createBusinessRulesRoutes(common),
-    createOpsRoutes({ adminToken: settings.adminToken, queues: opsQueues, replay: deliveryReplay(deliveries), logger }),
+    createOpsRoutes({ adminToken: settings.adminToken, queues: opsQueues, replay: deliveryReplay(deliveries), breakers: subscriberBreakers(breaker, registry, deliveries.queue), logger }),
     createMetricsRoutes({ metrics, adminToken: settings.adminToken, public: settings.metricsPublic }),
     createOpenApiRoutes({ publicUrl: settings.publicUrl }),
   ];

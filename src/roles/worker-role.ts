@@ -11,6 +11,7 @@ import { createIntakeWorker } from '../workers/intake-worker';
 import { createWriteWorker } from '../workers/write-worker';
 import { WriteSlots } from '../queues/write-slots';
 import { EchoRecords } from '../writes/echo-records';
+import { BreakerGate } from '../workers/breaker-gate';
 import { FirstDelivery } from '../workers/first-delivery';
 import { closeRedis, connectRedis } from '../lib/redis-connections';
 import type { Shutdown } from '../lib/shutdown';
@@ -18,7 +19,7 @@ import type { SnowgateParts } from '../main';
 
 /** The worker role: accepted batches fanned out into ingest jobs, their enrichment, then signed delivery of their events, in order per record. */
 export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void {
-  const { settings, logger, registry, commands, clients, deliveries, metrics } = parts;
+  const { settings, logger, registry, commands, clients, deliveries, breaker, metrics } = parts;
   // the state cache and record lanes issue several small commands per event: one pipelined connection of their own
   const hotPath = connectRedis({ url: settings.redisUrl, cluster: settings.redisCluster }, 'worker', { autoPipelining: true });
   hotPath.on('error', (err) => logger.debug('redis hot-path connection error', { err: err.message }));
@@ -43,6 +44,9 @@ export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void 
   const lanes = new RecordLanes(hotPath, settings.queuePrefix, deliveries.queue);
   const echo = new EchoRecords(hotPath, settings.queuePrefix);
   const hooks = deliveryMetricsHooks(metrics);
+  const gate = new BreakerGate({ breaker, deliveries: deliveries.queue, logger, onTransition: (instanceId, to) => metrics.breakerTransition(instanceId, to) });
+  gate.start();
+  shutdown.add('breaker prober', () => gate.stop());
   const ingestWorker = createIngestWorker({
     connection: commands,
     prefix: settings.queuePrefix,
@@ -52,7 +56,7 @@ export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void 
     lanes,
     echo,
     onOwnWrite: (instanceId, suppressed) => metrics.writes.echo(instanceId, suppressed ? 'suppressed' : 'tagged'),
-    firstDelivery: new FirstDelivery({ subscribers: deliveries.subscribers, send: { timeoutMs: 3000 }, hooks }),
+    firstDelivery: new FirstDelivery({ subscribers: deliveries.subscribers, breaker: gate, send: { timeoutMs: 3000 }, hooks }),
     logger,
     concurrency: settings.workerConcurrency,
     lockDurationMs: settings.jobLockMs,
@@ -66,11 +70,12 @@ export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void 
     getInstance: (id) => registry.get(id),
     logger,
     lanes,
+    breaker: gate,
     hooks,
     options: {
       lockDurationMs: settings.jobLockMs,
       concurrency: settings.workerConcurrency,
-      schedule: { attempts: settings.deliveryAttempts, baseDelayMs: settings.deliveryBackoffMs },
+      schedule: { delaysMs: settings.deliveryRetryDelaysMs },
       stalledIntervalMs: Math.min(settings.jobLockMs, 30_000),
     },
   });
@@ -86,7 +91,7 @@ export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void 
     logger,
     concurrency: settings.workerConcurrency,
     lockDurationMs: settings.jobLockMs,
-    schedule: { baseDelayMs: settings.deliveryBackoffMs },
+    schedule: { delaysMs: settings.writeRetryDelaysMs },
   });
   shutdown.add('write worker', () => writeWorker.close());
   logger.info('workers started', { queues: ['intake', 'ingest', 'deliver', 'write'], concurrency: settings.workerConcurrency });

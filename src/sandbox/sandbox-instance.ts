@@ -42,6 +42,7 @@ export function sandboxInstanceDefinition(simulatorUrl: string, gatewayUrl: stri
     tags: ['sandbox'],
     configuration: {
       'servicenow.instance_url': simulatorUrl,
+      'servicenow.allow_private_targets': true,
       'authentication.type': 'oauth2_client_credentials',
       'oauth.api.key': 'sandbox-client',
       'oauth.api.secret': 'sandbox-secret',

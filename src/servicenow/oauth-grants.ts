@@ -1,5 +1,7 @@
 import { AuthorizationCode, ClientCredentials, type ModuleOptions } from 'simple-oauth2';
 import type { Instance } from '../instances/instance';
+import { isSsrfRefusal } from '../lib/ssrf-guard';
+import { oauthAgent } from './outbound-guard';
 
 /** Why a request to `oauth_token.do` failed. */
 export type TokenFailureKind =
@@ -44,6 +46,16 @@ function moduleOptions(instance: Instance, timeoutMs: number, withAuthorize = tr
   };
 }
 
+/**
+ * {@link moduleOptions} for a request simple-oauth2 makes itself: through the SSRF guard's agent (see
+ * oauthAgent), so a token request reaches only public addresses unless the instance allows private targets.
+ */
+function requestOptions(instance: Instance, timeoutMs: number, withAuthorize = true): ModuleOptions {
+  const options = moduleOptions(instance, timeoutMs, withAuthorize);
+  const agent = oauthAgent(instance);
+  return agent ? { ...options, http: { ...options.http, agent } } : options;
+}
+
 function toEndpointError(err: unknown): TokenEndpointError {
   const boom = err as { isBoom?: boolean; output?: { statusCode?: number }; data?: { isResponseError?: boolean; res?: { statusCode?: number } } };
   if (boom?.isBoom && boom.data?.isResponseError) {
@@ -66,12 +78,13 @@ function normalize(token: Record<string, unknown>): TokenResponse {
   return token as unknown as TokenResponse;
 }
 
+/** Runs one token request; an SSRF refusal is thrown as it is (nothing was sent), every other failure as a TokenEndpointError. */
 async function call(fn: () => Promise<{ token: Record<string, unknown> }>): Promise<TokenResponse> {
   let result: { token: Record<string, unknown> };
   try {
     result = await fn();
   } catch (err) {
-    throw err instanceof TokenEndpointError ? err : toEndpointError(err);
+    throw err instanceof TokenEndpointError || isSsrfRefusal(err) ? err : toEndpointError(err);
   }
   return normalize(result.token);
 }
@@ -88,9 +101,8 @@ export function authorizeUrl(instance: Instance, p: { redirectUri: string; state
 
 /** Exchanges an authorization code (with its PKCE verifier, when the flow that got it used one) for tokens. */
 export function exchangeCode(instance: Instance, p: { code: string; redirectUri: string; codeVerifier?: string }, timeoutMs: number): Promise<TokenResponse> {
-  const grant = new AuthorizationCode(moduleOptions(instance, timeoutMs));
   const params = { code: p.code, redirect_uri: p.redirectUri, ...(p.codeVerifier ? { code_verifier: p.codeVerifier } : {}) };
-  return call(() => grant.getToken(params as Parameters<AuthorizationCode['getToken']>[0]));
+  return call(() => new AuthorizationCode(requestOptions(instance, timeoutMs)).getToken(params as Parameters<AuthorizationCode['getToken']>[0]));
 }
 
 /**
@@ -98,12 +110,10 @@ export function exchangeCode(instance: Instance, p: { code: string; redirectUri:
  * old one (simple-oauth2 5.1 does not carry it over correctly).
  */
 export function refreshTokens(instance: Instance, refreshToken: string, timeoutMs: number): Promise<TokenResponse> {
-  const grant = new AuthorizationCode(moduleOptions(instance, timeoutMs));
-  return call(() => grant.createToken({ refresh_token: refreshToken, access_token: '' }).refresh());
+  return call(() => new AuthorizationCode(requestOptions(instance, timeoutMs)).createToken({ refresh_token: refreshToken, access_token: '' }).refresh());
 }
 
 /** The client_credentials grant (no refresh token in the answer). */
 export function clientCredentials(instance: Instance, timeoutMs: number): Promise<TokenResponse> {
-  const grant = new ClientCredentials(moduleOptions(instance, timeoutMs, false));
-  return call(() => grant.getToken({}));
+  return call(() => new ClientCredentials(requestOptions(instance, timeoutMs, false)).getToken({}));
 }

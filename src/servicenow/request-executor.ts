@@ -2,6 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Instance } from '../instances/instance';
 import { AppError } from '../lib/errors';
 import { parseRetryAfter, RETRYABLE_STATUSES, backoffDelay, retryDelay, type RetryPolicy } from './retry-policy';
+import { isSsrfRefusal } from '../lib/ssrf-guard';
+import { guardedFetch, targetRefused } from './outbound-guard';
 import { parseServiceNowError } from './servicenow-error';
 import type { AuthorizationProvider } from './token-types';
 
@@ -33,7 +35,8 @@ export interface ExecutorOptions {
 /**
  * Sends requests with the instance's Authorization header and the resilience rules: retries with
  * full-jitter backoff on 429/502/503/504 (honouring Retry-After) and on network errors (not for POST,
- * which may have been applied), never on other 4xx; one token refresh + one retry on a 401.
+ * which may have been applied), never on other 4xx; one token refresh + one retry on a 401. An instance URL
+ * on a non-public address is refused before anything is sent, unless `servicenow.allow_private_targets`.
  * Returns the 2xx Response with its body unread; throws ServiceNowError / AppError otherwise.
  */
 export class RequestExecutor {
@@ -45,7 +48,7 @@ export class RequestExecutor {
     private readonly auth: AuthorizationProvider,
     private readonly options: ExecutorOptions,
   ) {
-    this.fetchImpl = options.fetch ?? fetch;
+    this.fetchImpl = guardedFetch(instance, options.fetch ?? fetch);
     this.sleep = options.sleep ?? ((ms) => sleep(ms));
   }
 
@@ -66,7 +69,9 @@ export class RequestExecutor {
     const { retry } = this.options;
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
-      const authorization = await this.auth.authorizationHeader(this.instance);
+      const authorization = await this.auth.authorizationHeader(this.instance).catch((err: unknown) => {
+        throw isSsrfRefusal(err) ? targetRefused(this.instance, err) : err;
+      });
       const started = Date.now();
       let res: Response;
       try {
@@ -74,6 +79,7 @@ export class RequestExecutor {
       } catch (err) {
         this.report(req.api, 0, started);
         if (req.signal?.aborted) throw err;
+        if (isSsrfRefusal(err)) throw targetRefused(this.instance, err);
         if (req.method !== 'POST' && attempt < retry.maxAttempts) {
           await this.sleep(backoffDelay(attempt, retry));
           continue;

@@ -1,5 +1,6 @@
 import type { Instance } from '../instances/instance';
 import { AppError } from '../lib/errors';
+import { redactUrl } from '../lib/url-credentials';
 import { ServiceNowClient } from './servicenow-client';
 import type { OnCall } from './request-executor';
 import { ServiceNowError } from './servicenow-error';
@@ -14,7 +15,9 @@ export type ConnectionFailureReason =
   | 'unreachable'
   | 'hibernating'
   | 'rate_limited'
-  | 'server_error';
+  | 'server_error'
+  /** The instance URL is not a public address and the instance does not allow private targets: nothing was sent. */
+  | 'target_refused';
 
 export type ConnectionTestResult =
   | { ok: true; latencyMs: number; instanceUrl: string; authType: Instance['auth']['type']; refreshTokenExpiresAt?: string; accessTokenExpiresAt?: string }
@@ -32,10 +35,11 @@ export interface TestConnectionDeps {
 /**
  * Checks that the instance answers an authenticated request: one cheap
  * `GET /api/now/table/sys_user?sysparm_limit=1` with no retries beyond the 401 → refresh rule.
- * Never throws for a ServiceNow-side problem: the result names the reason.
+ * Never throws for a ServiceNow-side problem: the result names the reason. A refused target (not public,
+ * not allowed) is `target_refused` before any connection, so the answer says nothing about what listens there.
  */
 export async function testConnection(instance: Instance, deps: TestConnectionDeps): Promise<ConnectionTestResult> {
-  const base = { instanceUrl: instance.instanceUrl, authType: instance.auth.type };
+  const base = { instanceUrl: redactUrl(instance.instanceUrl), authType: instance.auth.type };
   const client = new ServiceNowClient(instance, deps.tokens, {
     timeoutMs: deps.timeoutMs ?? 10_000,
     retry: { maxAttempts: 1 },
@@ -77,6 +81,8 @@ async function classify(instance: Instance, tokens: TokenManager, err: unknown):
       return { reason: 'not_authorized', message: err.message };
     case 'servicenow_hibernating':
       return { reason: 'hibernating', message: err.message };
+    case 'servicenow_target_refused':
+      return { reason: 'target_refused', message: err.message };
     case 'servicenow_unreachable':
       return { reason: 'unreachable', message: err.message };
     case 'token_refresh_failed':

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Instance } from '../instances/instance';
 import { AppError } from '../lib/errors';
+import { isSsrfRefusal } from '../lib/ssrf-guard';
 import { silentLogger, type Logger } from '../lib/logger';
 import type { RedisClient } from '../lib/redis-connections';
 import { beginAuthorization, completeAuthorization, redeemCode, type AuthorizationFlowDeps } from './authorization-code-flow';
@@ -217,6 +218,8 @@ export class TokenManager implements AuthorizationProvider {
         response = await clientCredentials(instance, this.o.tokenRequestTimeoutMs);
       }
     } catch (err) {
+      // refused by the SSRF guard, nothing sent: recorded so that other processes waiting for this refresh stop waiting
+      if (isSsrfRefusal(err)) await this.store.recordFailure(instance.id, 'error', 'the instance URL is not a public address');
       if (!(err instanceof TokenEndpointError)) throw err;
       if (err.kind === 'rejected') {
         return this.markDead(instance, grant === 'refresh_token' ? `refresh token rejected (${err.status})` : `client credentials rejected (${err.status})`);

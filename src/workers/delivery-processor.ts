@@ -1,14 +1,16 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { DeadLetterReason, DeliveryHooks, DeliveryJobData, AttemptRecord } from '../events/delivery-record';
 import type { AttemptOutcome } from '../events/delivery-outcome';
-import { retryDelayMs, type RetrySchedule } from '../events/retry-schedule';
+import { retryDelayMs, scheduleSpanMs, type RetrySchedule } from '../events/retry-schedule';
 import { sendEvent, type SendOptions } from '../events/send-event';
+import type { Admission } from '../events/subscriber-breaker';
 import type { SubscriberStatus } from '../events/subscriber-status';
 import { eventFromJson } from '../events/to-cloud-event';
 import type { Instance } from '../instances/instance';
 import type { Logger } from '../lib/logger';
 import type { DeadLetterQueue } from '../queues/dead-letter';
 import type { RecordLanes } from '../queues/record-lanes';
+import type { BreakerGate } from './breaker-gate';
 import { deliveryTarget } from './delivery-target';
 
 /** Thrown for a retryable outcome; carries the delay the processor chose, which the backoff strategy returns. */
@@ -24,12 +26,15 @@ export interface DeliveryProcessorDeps {
   getInstance(id: string): Instance | undefined;
   deadLetters: DeadLetterQueue;
   subscribers: SubscriberStatus;
+  /** The schedule of instances that do not set `event.notification.retry_schedule`. */
   schedule: RetrySchedule;
   send: SendOptions;
   hooks: DeliveryHooks;
   logger: Logger;
   /** Per-record order: a delivery waits while an earlier event of its record is pending. */
   lanes?: RecordLanes;
+  /** The subscriber circuit breaker: without it, every delivery is sent when its turn comes. */
+  breaker?: BreakerGate;
 }
 
 /** How long a delivery waits before looking again whether its record's earlier event went out. */
@@ -41,6 +46,12 @@ function laneWaitMs(waits: number): number {
 export interface DeliveryResult {
   status: number;
   attempts: number;
+}
+
+/** The schedule of one instance: its own steps when it sets them, the deployment's otherwise. */
+export function scheduleOf(instance: Instance | undefined, fallback: RetrySchedule): RetrySchedule {
+  const delaysMs = instance?.events.retryDelaysMs;
+  return delaysMs ? { ...fallback, delaysMs } : fallback;
 }
 
 function describe(outcome: AttemptOutcome): string {
@@ -56,9 +67,13 @@ function safely(fn: () => void): void {
 }
 
 /**
- * The `deliver` job processor: checks the instance and its subscriber, sends the signed event once, records
- * the attempt in the job, and then completes (2xx), throws {@link RetryLaterError} (retryable, schedule not
- * spent), or dead-letters and throws BullMQ's UnrecoverableError (permanent, 410, or schedule spent).
+ * The `deliver` job processor: checks the instance and its subscriber, asks the subscriber's breaker, sends
+ * the signed event once, records the attempt in the job, and then completes (2xx), throws
+ * {@link RetryLaterError} (retryable, schedule not spent), waits held (breaker open: no attempt spent), or
+ * dead-letters and throws BullMQ's UnrecoverableError (permanent, 410, or schedule spent).
+ *
+ * The schedule is spent when its last step's attempt failed, or — for a delivery held by an open breaker —
+ * when its whole span has passed since it was queued and the subscriber is still failing.
  */
 export function createDeliveryProcessor(deps: DeliveryProcessorDeps): (job: Job<DeliveryJobData>, token?: string) => Promise<DeliveryResult> {
   async function deadLetter(job: Job<DeliveryJobData>, reason: DeadLetterReason, message: string, attempts: AttemptRecord[]): Promise<never> {
@@ -70,33 +85,68 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps): (job: Job<
     throw new UnrecoverableError(`${reason}: ${message}`);
   }
 
-  const deliver = async (job: Job<DeliveryJobData>): Promise<DeliveryResult> => {
+  /** Parks a delivery the breaker holds; it is woken when the breaker closes or picks it as the probe. */
+  async function hold(job: Job<DeliveryJobData>, token: string | undefined, schedule: RetrySchedule, attempts: AttemptRecord[]): Promise<never> {
+    const { instanceId } = job.data;
+    if (Date.now() >= job.data.enqueuedAt + scheduleSpanMs(schedule)) {
+      await deps.breaker!.forget(instanceId, job.id!);
+      return deadLetter(job, 'retries_exhausted', `the schedule's span passed while the subscriber's circuit breaker stayed open (${attempts.length} attempts)`, attempts);
+    }
+    await job.moveToDelayed(Date.now() + deps.breaker!.holdRecheckMs, token);
+    // the breaker may have closed between the admission and the move: its release could not see this job yet
+    if (await deps.breaker!.isClosed(instanceId)) await job.promote().catch(() => undefined);
+    throw new DelayedError();
+  }
+
+  const deliver = async (job: Job<DeliveryJobData>, token?: string): Promise<DeliveryResult> => {
     const data = job.data;
     const event = eventFromJson(data.event);
-    const target = deliveryTarget(deps.getInstance(data.instanceId), data.instanceId);
+    const instance = deps.getInstance(data.instanceId);
+    const target = deliveryTarget(instance, data.instanceId);
     if ('unavailable' in target) return deadLetter(job, target.unavailable, target.message, data.attempts);
     const disabled = await deps.subscribers.get(data.instanceId);
     if (disabled) {
       return deadLetter(job, 'subscriber_disabled', `subscriber of ${data.instanceId} answered 410 to ${disabled.eventId} and is disabled`, data.attempts);
     }
+    const schedule = scheduleOf(instance, deps.schedule);
 
-    const attempt = job.attemptsMade + 1;
-    const pending = attempt === 1 ? data.firstAttempt : undefined; // made inline by the ingest worker: settle it, don't send twice
+    const pending = data.attempts.length === 0 ? data.firstAttempt : undefined; // made inline by the ingest worker: settle it, don't send twice
+    let admission: Admission = 'send';
+    if (!pending && deps.breaker) {
+      admission = await deps.breaker.admit(data.instanceId, job.id!);
+      if (admission === 'hold') return hold(job, token, schedule, data.attempts);
+    }
     const at = pending?.at ?? new Date().toISOString();
     const outcome = pending?.outcome ?? (await sendEvent(event, target, deps.send));
-    const last = attempt >= (job.opts.attempts ?? 1);
-    const retryInMs = outcome.kind === 'retryable' && !last ? retryDelayMs(deps.schedule, attempt, outcome.retryAfterMs) : undefined;
-    const record: AttemptRecord = { attempt, at, kind: outcome.kind, status: outcome.status, error: outcome.error, durationMs: outcome.durationMs, retryInMs };
+    if (!pending) await deps.breaker?.record(data.instanceId, job.id!, outcome);
+    const probeFailed = admission === 'probe' && outcome.kind === 'retryable';
+    const retry = job.attemptsMade + 1; // held time and failed probes spend no attempt
+    const capped = retry >= (job.opts.attempts ?? 1);
+    const retryInMs = outcome.kind === 'retryable' && !probeFailed && !capped ? retryDelayMs(schedule, retry, outcome.retryAfterMs) : undefined;
+    const record: AttemptRecord = {
+      attempt: data.attempts.length + 1,
+      at,
+      kind: outcome.kind,
+      status: outcome.status,
+      error: outcome.error,
+      durationMs: outcome.durationMs,
+      retryInMs,
+      ...(admission === 'probe' ? { probe: true } : {}),
+    };
     const attempts = [...data.attempts, record];
     // a first-time success needs no history (the job's result says it); anything else keeps the attempt for retries and dead letters
     if (outcome.kind !== 'delivered' || attempts.length > 1) await job.updateData({ ...data, attempts });
-    safely(() => deps.hooks.onAttempt?.({ ...outcome, eventId: event.id, eventType: event.type, instanceId: data.instanceId, attempt, retryInMs }));
+    safely(() => deps.hooks.onAttempt?.({ ...outcome, eventId: event.id, eventType: event.type, instanceId: data.instanceId, attempt: record.attempt, retryInMs }));
 
     switch (outcome.kind) {
       case 'delivered':
         safely(() => deps.hooks.onDelivered?.(event, Date.now() - data.enqueuedAt, attempts.length));
         return { status: outcome.status ?? 200, attempts: attempts.length };
       case 'retryable':
+        if (probeFailed) {
+          await deps.breaker!.hold(data.instanceId, job.id!);
+          return hold(job, token, schedule, attempts);
+        }
         if (retryInMs === undefined) return deadLetter(job, 'retries_exhausted', `${attempts.length} attempts; last: ${describe(outcome)}`, attempts);
         throw new RetryLaterError(describe(outcome), retryInMs);
       case 'gone':
@@ -117,7 +167,7 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps): (job: Job<
     }
     let final = false;
     try {
-      const result = await deliver(job);
+      const result = await deliver(job, token);
       final = true;
       return result;
     } catch (err) {

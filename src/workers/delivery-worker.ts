@@ -1,7 +1,7 @@
 import { Worker } from 'bullmq';
 import type { DeliveryHooks, DeliveryJobData } from '../events/delivery-record';
 import { DEFAULT_RETRY_SCHEDULE, retryDelayMs, type RetrySchedule } from '../events/retry-schedule';
-import type { HostResolver } from '../events/ssrf-guard';
+import type { HostResolver } from '../lib/ssrf-guard';
 import { SubscriberStatus } from '../events/subscriber-status';
 import type { Instance } from '../instances/instance';
 import { silentLogger, type Logger } from '../lib/logger';
@@ -9,13 +9,14 @@ import type { RedisClient } from '../lib/redis-connections';
 import { DeadLetterQueue } from '../queues/dead-letter';
 import { QUEUE_NAMES } from '../queues/queue-names';
 import type { RecordLanes } from '../queues/record-lanes';
+import type { BreakerGate } from './breaker-gate';
 import { createDeliveryProcessor, RetryLaterError, type DeliveryResult } from './delivery-processor';
 
 /** Tuning of the delivery worker; every field has a production default. */
 export interface DeliveryWorkerOptions {
   /** Deliveries in flight per worker process, so one slow subscriber cannot hold the others up. Default 50. */
   concurrency?: number;
-  /** Retry delays (attempt count itself is set per job by the producer). Default {@link DEFAULT_RETRY_SCHEDULE}. */
+  /** The retry schedule of instances that set none. Default {@link DEFAULT_RETRY_SCHEDULE}. */
   schedule?: Partial<RetrySchedule>;
   /** Per-request timeout in ms. Default 10000. */
   timeoutMs?: number;
@@ -46,6 +47,8 @@ export interface DeliveryWorkerDeps {
   options?: DeliveryWorkerOptions;
   /** Per-record delivery order (see RecordLanes). */
   lanes?: RecordLanes;
+  /** The subscriber circuit breaker (see BreakerGate); without it every delivery is sent. */
+  breaker?: BreakerGate;
 }
 
 /** A running delivery worker. */
@@ -58,9 +61,10 @@ export interface DeliveryWorker {
 }
 
 /**
- * Starts a BullMQ worker on the `deliver` queue. Retries wait in the delayed set (full-jitter exponential
- * backoff, or the subscriber's Retry-After) so fresh events are never held behind them; permanent failures
- * and spent schedules are dead-lettered.
+ * Starts a BullMQ worker on the `deliver` queue. Retries wait in the delayed set (the schedule's next step,
+ * jittered, or longer when the subscriber's Retry-After asks) so fresh events are never held behind them;
+ * deliveries the subscriber's breaker holds wait there too; permanent failures and spent schedules are
+ * dead-lettered.
  */
 export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const options = deps.options ?? {};
@@ -77,6 +81,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     hooks: deps.hooks ?? {},
     logger,
     lanes: deps.lanes,
+    breaker: deps.breaker,
   });
   const worker = new Worker<DeliveryJobData, DeliveryResult>(QUEUE_NAMES.deliver, processor, {
     connection: deps.connection,
@@ -88,7 +93,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     autorun: options.autorun ?? true,
     settings: {
       backoffStrategy: (attemptsMade, _type, err) =>
-        err instanceof RetryLaterError ? err.retryInMs : retryDelayMs(schedule, attemptsMade),
+        err instanceof RetryLaterError ? err.retryInMs : retryDelayMs(schedule, attemptsMade) ?? schedule.delaysMs.at(-1) ?? 1000,
     },
   });
   worker.on('error', (err) => logger.warn('delivery worker error', { error: err.message }));

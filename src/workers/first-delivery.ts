@@ -3,10 +3,13 @@ import { sendEvent, type SendOptions } from '../events/send-event';
 import type { SubscriberStatus } from '../events/subscriber-status';
 import type { SnowgateEvent } from '../events/to-cloud-event';
 import type { Instance } from '../instances/instance';
+import type { BreakerGate } from './breaker-gate';
 import { deliveryTarget } from './delivery-target';
 
 export interface FirstDeliveryOptions {
   subscribers: SubscriberStatus;
+  /** The subscriber circuit breaker: while it is not closed, events go straight to the delivery queue (where they are held). */
+  breaker?: BreakerGate;
   /** Options of the inline attempt; its timeout should be short (default 3 s in the worker role). */
   send: SendOptions;
   hooks?: DeliveryHooks;
@@ -68,15 +71,18 @@ export class FirstDelivery {
 
   /**
    * Returns `delivered`, or the attempt for the delivery queue to settle (retry with backoff, dead-letter,
-   * disable on 410), or undefined when nothing was attempted and the delivery queue should do it all.
+   * disable on 410), or undefined when nothing was attempted (cooling down, subscriber disabled, breaker not
+   * closed) and the delivery queue should do it all. The attempt counts for the subscriber's breaker.
    */
   async attempt(event: SnowgateEvent, instance: Instance): Promise<'delivered' | DeliveryJobData['firstAttempt']> {
     if (!this.inlineAllowed(instance.id)) return undefined;
     const target = deliveryTarget(instance, instance.id);
     if ('unavailable' in target || (await this.subscriberDisabled(instance.id))) return undefined;
+    if (this.options.breaker && !(await this.options.breaker.allowsInline(instance.id))) return undefined;
     const at = new Date().toISOString();
     const outcome = await sendEvent(event, target, this.options.send);
     this.record(instance.id, outcome.kind === 'delivered', outcome.durationMs);
+    await this.options.breaker?.record(instance.id, event.id, outcome, { inline: true });
     if (outcome.kind !== 'delivered') return { at, outcome };
     try {
       this.options.hooks?.onAttempt?.({ ...outcome, eventId: event.id, eventType: event.type, instanceId: instance.id, attempt: 1 });

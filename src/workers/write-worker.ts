@@ -1,5 +1,6 @@
 import { Worker } from 'bullmq';
-import { DEFAULT_RETRY_SCHEDULE, retryDelayMs, type RetrySchedule } from '../events/retry-schedule';
+import { DEFAULT_RETRY_SCHEDULE, DEFAULT_WRITE_STEPS, retryDelayMs, type RetrySchedule } from '../events/retry-schedule';
+import { parseDurationList } from '../lib/durations';
 import type { Instance } from '../instances/instance';
 import { silentLogger, type Logger } from '../lib/logger';
 import type { RedisClient } from '../lib/redis-connections';
@@ -29,7 +30,7 @@ export interface WriteWorkerDeps {
   concurrency?: number;
   /** Job lock; a job whose worker died is taken up again once it lapses. Default 30000. */
   lockDurationMs?: number;
-  /** Retry delays (the attempt count is the job's). Default: 1 s doubling, full jitter, ≤ 10 min; Retry-After honoured. */
+  /** Retry delays (the attempt count is the job's). Default: the steps of DEFAULT_WRITE_STEPS, each ±10 %; Retry-After honoured. */
   schedule?: Partial<RetrySchedule>;
 }
 
@@ -51,7 +52,7 @@ export function openWriteDeadLetters(connection: RedisClient, prefix: string): D
  * its lock lapses and looks for what its first run may have committed before writing.
  */
 export function createWriteWorker(deps: WriteWorkerDeps): WriteWorker {
-  const schedule: RetrySchedule = { ...DEFAULT_RETRY_SCHEDULE, ...deps.schedule };
+  const schedule: RetrySchedule = { ...DEFAULT_RETRY_SCHEDULE, delaysMs: parseDurationList(DEFAULT_WRITE_STEPS)!, ...deps.schedule };
   const logger = deps.logger ?? silentLogger;
   const deadLetters = openWriteDeadLetters(deps.connection, deps.prefix);
   const processor = createWriteProcessor({
@@ -73,7 +74,7 @@ export function createWriteWorker(deps: WriteWorkerDeps): WriteWorker {
     stalledInterval: Math.min(lockDuration, 30_000),
     maxStalledCount: 5,
     settings: {
-      backoffStrategy: (attemptsMade, _type, err) => (err instanceof RetryLaterError ? err.retryInMs : retryDelayMs(schedule, attemptsMade)),
+      backoffStrategy: (attemptsMade, _type, err) => (err instanceof RetryLaterError ? err.retryInMs : retryDelayMs(schedule, attemptsMade) ?? schedule.delaysMs.at(-1) ?? 1000),
     },
   });
   worker.on('error', (err) => logger.warn('write worker error', { err: err.message }));

@@ -18,6 +18,7 @@ beforeAll(async () => {
       name: 'sandbox',
       configuration: {
         'servicenow.instance_url': 'http://127.0.0.1:9',
+        'servicenow.allow_private_targets': true,
         'authentication.type': 'basic', username: 'admin', password: 'admin',
         'webhook.secret': TEST_SECRET,
         'event.vendor.type': 'webhooks',

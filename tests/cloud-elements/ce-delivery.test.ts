@@ -50,6 +50,7 @@ describe('Cloud Elements consumers move over unchanged', () => {
         username: 'admin',
         password: 'admin',
         'servicenow.subdomain': sim.url,
+        'servicenow.allow_private_targets': 'true',
         'event.notification.enabled': 'true',
         'event.notification.callback.url': consumer.url,
         'event.notification.signature.key': CE_KEY,
@@ -112,7 +113,7 @@ describe('Cloud Elements consumers move over unchanged', () => {
       element: { key: 'servicenow' },
       name: 'CE Webhooks',
       configuration: {
-        username: 'admin', password: 'admin', 'servicenow.subdomain': sim.url,
+        username: 'admin', password: 'admin', 'servicenow.subdomain': sim.url, 'servicenow.allow_private_targets': 'true',
         'event.vendor.type': 'webhook', 'event.notification.enabled': 'true', 'event.notification.callback.url': '', 'webhook.secret': secret,
       },
     };

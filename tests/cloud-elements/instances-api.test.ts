@@ -29,10 +29,11 @@ describe('POST /instances with Cloud Elements bodies', () => {
     await sim.close();
   });
 
-  const oauthBody = (code: string, name: string) => ({
-    ...oauthPollingBody({ subdomain: sim.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', callbackUrl: APP_CALLBACK, code }),
-    name,
-  });
+  /** The Cloud Elements OAuth body against the simulator, which listens on loopback: private targets allowed. */
+  const oauthBody = (code: string, name: string) => {
+    const body = oauthPollingBody({ subdomain: sim.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', callbackUrl: APP_CALLBACK, code });
+    return { ...body, name, configuration: { ...(body.configuration as object), 'servicenow.allow_private_targets': 'true' } };
+  };
 
   it('when the OAuth events body comes with a fresh providerData.code, then 201 with warnings, and the code was exchanged for working tokens', async () => {
     const res = await request(gw.url).post('/instances').set(auth).send(oauthBody(await mintCode(sim), 'CE OAuth')).expect(201);

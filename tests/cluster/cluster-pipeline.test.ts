@@ -66,7 +66,7 @@ describe('Redis Cluster: webhook → enrichment → delivery on a 3-master clust
   beforeAll(async () => {
     p = await startTestPipeline({
       redisUrl: cluster.seeds,
-      env: { REDIS_CLUSTER: 'true', SNOWGATE_DELIVERY_BACKOFF_MS: '50' },
+      env: { REDIS_CLUSTER: 'true', SNOWGATE_DELIVERY_SCHEDULE: '50ms,100ms,200ms,400ms,800ms,1600ms,3200ms' },
       // polling too, on a long interval (it only schedules), so the poller's keys are on the cluster as well
       configuration: { 'event.vendor.type': 'webhooks,polling', 'event.poller.refresh_interval': '5' },
     });

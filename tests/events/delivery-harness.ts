@@ -4,6 +4,9 @@ import { toCloudEvent, type SnowgateEvent } from '../../src/events/to-cloud-even
 import type { Instance } from '../../src/instances/instance';
 import { closeRedis, connectRedis, type RedisClient } from '../../src/lib/redis-connections';
 import { DeliveryProducer } from '../../src/queues/delivery-producer';
+import { SubscriberBreaker, type BreakerSettings } from '../../src/events/subscriber-breaker';
+import { silentLogger } from '../../src/lib/logger';
+import { BreakerGate } from '../../src/workers/breaker-gate';
 import { createDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from '../../src/workers/delivery-worker';
 import { startEventSubscriber, type EventSubscriber, type ScriptedResponse } from '../helpers/event-subscriber';
 import { SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis-server';
@@ -54,7 +57,7 @@ export class HookLog {
   }
 }
 
-/** A producer and a worker on a private prefix of the shared Redis, with the given instances. */
+/** A producer and a worker on a private prefix of the shared Redis, with the given instances; 3 attempts, 20 and 40 ms apart (±10 %). */
 export class DeliveryHarness {
   readonly prefix = uniquePrefix('delivery');
   readonly instances = new Map<string, Instance>();
@@ -62,15 +65,24 @@ export class DeliveryHarness {
   readonly hooks = new HookLog();
   readonly producerConnection: RedisClient = connectRedis({ url: SHARED_REDIS_URL }, 'producer');
   readonly workerConnection: RedisClient = connectRedis({ url: SHARED_REDIS_URL }, 'worker');
-  readonly producer = new DeliveryProducer({ connection: this.producerConnection, prefix: this.prefix, attempts: 3 });
+  readonly producer = new DeliveryProducer({ connection: this.producerConnection, prefix: this.prefix });
   readonly delivery: DeliveryWorker;
+  /** The subscriber breaker, when the harness was made with one. */
+  readonly breaker?: SubscriberBreaker;
+  private readonly gate?: BreakerGate;
 
-  constructor(options: DeliveryWorkerOptions = {}) {
+  constructor(options: DeliveryWorkerOptions = {}, breaker?: Partial<BreakerSettings>) {
+    if (breaker) {
+      this.breaker = new SubscriberBreaker(this.workerConnection, this.prefix, breaker);
+      this.gate = new BreakerGate({ breaker: this.breaker, deliveries: this.producer.queue, logger: silentLogger });
+      this.gate.start();
+    }
     this.delivery = createDeliveryWorker({
       connection: this.workerConnection,
       prefix: this.prefix,
       getInstance: (id) => this.instances.get(id),
-      options: { concurrency: 10, timeoutMs: 2000, schedule: { baseDelayMs: 20, maxDelayMs: 100 }, ...options },
+      breaker: this.gate,
+      options: { concurrency: 10, timeoutMs: 2000, schedule: { delaysMs: [20, 40] }, ...options },
       hooks: {
         onAttempt: (o) => (this.hooks.attempts.push(o), this.hooks.notify()),
         onDelivered: (event, ms, attempts) => (this.hooks.delivered.push({ event, ms, attempts }), this.hooks.notify()),
@@ -98,6 +110,7 @@ export class DeliveryHarness {
   }
 
   async close(): Promise<void> {
+    await this.gate?.stop();
     await Promise.all(this.subscribers.map((s) => s.close()));
     await this.delivery.close();
     await this.producer.close();

@@ -1,6 +1,5 @@
 import { Webhook } from 'standardwebhooks';
 import { classifyStatus, parseRetryAfter } from '../../src/events/delivery-outcome';
-import { DEFAULT_RETRY_SCHEDULE, retryDelayMs } from '../../src/events/retry-schedule';
 import { signEvent, USER_AGENT } from '../../src/events/sign-event';
 import { toCloudEvent } from '../../src/events/to-cloud-event';
 import { caseData, changeOf, instanceFor, SIGNATURE_KEY } from './fixtures';
@@ -23,22 +22,6 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
     expect(parseRetryAfter('-5', now)).toBeUndefined();
-  });
-});
-
-describe('retryDelayMs (full jitter)', () => {
-  const schedule = DEFAULT_RETRY_SCHEDULE;
-  it('stays within 1 .. base·2^(n-1), capped at the maximum', () => {
-    expect(retryDelayMs(schedule, 1, undefined, () => 0.999999)).toBe(1000);
-    expect(retryDelayMs(schedule, 4, undefined, () => 0.999999)).toBe(8000);
-    expect(retryDelayMs(schedule, 30, undefined, () => 0.999999)).toBe(600_000);
-    expect(retryDelayMs(schedule, 3, undefined, () => 0)).toBe(1);
-    expect(retryDelayMs(schedule, 3, undefined, () => 0.5)).toBe(2000);
-  });
-  it('uses Retry-After instead, capped, and never 0', () => {
-    expect(retryDelayMs(schedule, 1, 7000)).toBe(7000);
-    expect(retryDelayMs(schedule, 1, 10 * 3_600_000)).toBe(3_600_000);
-    expect(retryDelayMs(schedule, 1, 0)).toBe(1);
   });
 });
 

@@ -1,6 +1,11 @@
+import { Queue } from 'bullmq';
+import { SubscriberBreaker } from '../../src/events/subscriber-breaker';
 import { SubscriberStatus } from '../../src/events/subscriber-status';
 import { toCloudEvent } from '../../src/events/to-cloud-event';
+import { silentLogger } from '../../src/lib/logger';
 import { closeRedis, connectRedis } from '../../src/lib/redis-connections';
+import { QUEUE_NAMES } from '../../src/queues/queue-names';
+import { BreakerGate } from '../../src/workers/breaker-gate';
 import { FirstDelivery } from '../../src/workers/first-delivery';
 import { startEventSubscriber, type EventSubscriber } from '../helpers/event-subscriber';
 import { SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis-server';
@@ -14,11 +19,14 @@ describe('the inline first delivery attempt', () => {
   let clock = 1_000_000;
   let subscriber: EventSubscriber;
   const first = new FirstDelivery({ subscribers, send: { timeoutMs: 3000 }, slowMs: 1000, coolDownMs: 30_000, now: () => clock });
+  const deliveries = new Queue(QUEUE_NAMES.deliver, { connection: redis, prefix });
+  const breaker = new SubscriberBreaker(redis, prefix, { failureThreshold: 2, openMs: 60_000 });
 
   beforeAll(async () => {
     subscriber = await startEventSubscriber({ signatureKey: SIGNATURE_KEY });
   });
   afterAll(async () => {
+    await deliveries.close();
     await subscriber.close();
     await deleteKeys(SHARED_REDIS_URL, `${prefix}*`);
     await closeRedis(redis);
@@ -59,6 +67,21 @@ describe('the inline first delivery attempt', () => {
   it('when the subscriber was disabled after a 410, then nothing is attempted inline', async () => {
     await subscribers.disable({ instanceId: 'gone', at: clock, eventId: 'e0', status: 410 });
     expect(await first.attempt(eventFor('gone'), instanceFor('gone', subscriber.url))).toBeUndefined();
+  });
+
+  it('when inline attempts fail, then they count for the breaker, and once it is open events go to the queue without a request', async () => {
+    // no cool-down here, so that only the breaker stops the inline attempts
+    const gated = new FirstDelivery({ subscribers, breaker: new BreakerGate({ breaker, deliveries, logger: silentLogger, stateTtlMs: 0 }), send: { timeoutMs: 3000 }, coolDownMs: 0 });
+    const instance = instanceFor('broken', subscriber.url);
+    const sentTo = () => subscriber.events.filter((d) => d.event?.snowgateinstance === 'broken').length;
+    subscriber.setResponses([503, 500]);
+    expect(await gated.attempt(eventFor('broken'), instance)).toMatchObject({ outcome: { status: 503 } });
+    expect(await gated.attempt(eventFor('broken'), instance)).toMatchObject({ outcome: { status: 500 } });
+    expect(await breaker.states(['broken'])).toEqual([expect.objectContaining({ state: 'open', failures: 2 })]);
+    expect(await gated.attempt(eventFor('broken'), instance)).toBeUndefined();
+    expect(sentTo()).toBe(2);
+    await breaker.reset('broken');
+    expect(await gated.attempt(eventFor('broken'), instance)).toBe('delivered');
   });
 
   it('when another worker disables the subscriber, then inline attempts stop once the status read is older than its 1 s lifetime', async () => {

@@ -78,7 +78,7 @@ describe('sending an event to the subscriber', () => {
       const callbackUrl = `http://hooks.rebinding.test:${port}/events`;
       // the same name first resolves to loopback (allowed for the first instance), then — rebinding — to a public address
       const loopback = async () => [{ address: '127.0.0.1', family: 4 as const }];
-      const publicAddress = async () => [{ address: '203.0.113.7', family: 4 as const }]; // TEST-NET-3: never answers
+      const publicAddress = async () => [{ address: '93.184.216.34', family: 4 as const }]; // public; on a random port it does not answer in time (or is unreachable)
       expect(await sendEvent(newEvent(), { callbackUrl, signatureKey: SIGNATURE_KEY, allowPrivateTargets: true }, { timeoutMs: 2000, resolve: loopback })).toMatchObject({ kind: 'delivered' });
       const strict = await sendEvent(newEvent(), { callbackUrl, signatureKey: SIGNATURE_KEY, allowPrivateTargets: false }, { timeoutMs: 300, resolve: publicAddress });
       expect(strict).toMatchObject({ kind: 'retryable' });
@@ -97,4 +97,17 @@ describe('sending an event to the subscriber', () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
+});
+
+describe('sending to a callback URL that embeds a private IPv4 in IPv6', () => {
+  it.each(['[::127.0.0.1]', '[::ffff:127.0.0.1]', '[::ffff:0:127.0.0.1]', '[64:ff9b::7f00:1]', '[64:ff9b:1::a9fe:a9fe]', '[2002:7f00:1::]', '[2002:a9fe:a9fe::]'])(
+    'when the callback host is %s and private targets are not allowed, then nothing is sent and the outcome is ssrf_blocked',
+    (host) =>
+      withCountingSubscriber(async (subscriber) => {
+        const callbackUrl = subscriber.url.replace('127.0.0.1', host);
+        const outcome = await sendEvent(newEvent(), { callbackUrl, signatureKey: SIGNATURE_KEY, allowPrivateTargets: false }, { timeoutMs: 500 });
+        expect(outcome).toMatchObject({ kind: 'permanent', reason: 'ssrf_blocked' });
+        expect(subscriber.connections()).toBe(0);
+      }),
+  );
 });

@@ -27,8 +27,10 @@ export interface ReceivedDelivery {
 export interface EventSubscriberOptions {
   /** `whsec_…` key the deliveries must be signed with. */
   signatureKey: string;
-  /** Answers, consumed one per request; once spent, every request gets 204 (or the last `setResponses` default). */
+  /** Answers, consumed one per request; once spent, every request gets the fallback. */
   responses?: ScriptedResponse[];
+  /** The answer once the script is spent. Default 204. */
+  fallback?: ScriptedResponse;
 }
 
 /** A running test subscriber. */
@@ -43,6 +45,8 @@ export interface EventSubscriber {
   waitForMatch(matches: (delivery: ReceivedDelivery) => boolean, from?: number, timeoutMs?: number): Promise<ReceivedDelivery>;
   /** Replaces the remaining script. */
   setResponses(responses: ScriptedResponse[]): void;
+  /** Replaces the answer given once the script is spent (e.g. 500 for an outage, then 200 when it ends). */
+  setFallback(response: ScriptedResponse): void;
   close(): Promise<void>;
 }
 
@@ -60,6 +64,7 @@ export async function startEventSubscriber(options: EventSubscriberOptions): Pro
   const seen = new Map<string, number>();
   const waiters: Array<{ count: number; resolve: (e: ReceivedDelivery[]) => void }> = [];
   let script = [...(options.responses ?? [])];
+  let fallback = options.fallback ?? 204;
   const pending = new Set<NodeJS.Timeout>();
 
   const server = http.createServer((req, res) => {
@@ -83,7 +88,7 @@ export async function startEventSubscriber(options: EventSubscriberOptions): Pro
       const id = headers['webhook-id'] ?? '';
       const attempt = (seen.get(id) ?? 0) + 1;
       seen.set(id, attempt);
-      const answer = signatureValid ? normalize(script.shift() ?? 204) : { status: 401, headers: {}, delayMs: 0 };
+      const answer = signatureValid ? normalize(script.shift() ?? fallback) : { status: 401, headers: {}, delayMs: 0 };
       events.push({ headers, body, signatureValid, event, attempt, status: answer.status, receivedAt: Date.now() });
       for (const w of waiters.filter((w) => events.length >= w.count)) {
         waiters.splice(waiters.indexOf(w), 1);
@@ -127,6 +132,9 @@ export async function startEventSubscriber(options: EventSubscriberOptions): Pro
     },
     setResponses(responses) {
       script = [...responses];
+    },
+    setFallback(response) {
+      fallback = response;
     },
     close() {
       for (const timer of pending) clearTimeout(timer);

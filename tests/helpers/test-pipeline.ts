@@ -48,6 +48,7 @@ export function acmeInstance(o: { simulatorUrl: string; subscriberUrl: string; w
     name: 'acme',
     configuration: {
       'servicenow.instance_url': o.simulatorUrl,
+      'servicenow.allow_private_targets': true,
       'authentication.type': 'oauth2_client_credentials',
       'oauth.api.key': 'sandbox-client',
       'oauth.api.secret': 'sandbox-secret',

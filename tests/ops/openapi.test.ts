@@ -13,7 +13,7 @@ const CONTRACT_ROUTES: Array<[string, string]> = [
   ['get', '/healthz'], ['get', '/readyz'], ['get', '/metrics'],
   ['get', '/ops/queues'], ['get', '/ops/api/queues'], ['get', '/ops/api/failed'], ['post', '/ops/api/failed/retry'],
   ['post', '/ops/api/failed/{queue}/{jobId}/retry'], ['get', '/ops/api/dead-letters'], ['post', '/ops/api/dead-letters/replay'],
-  ['post', '/ops/api/dead-letters/{eventId}/replay'],
+  ['post', '/ops/api/dead-letters/{eventId}/replay'], ['get', '/ops/api/subscribers'], ['post', '/ops/api/subscribers/{instanceId}/reset'],
   ['post', '/actions/{instanceId}/{action}'], ['post', '/instances/{id}/actions/{action}/test'],
   ['post', '/instances/{id}/writes'], ['get', '/instances/{id}/writes/{writeId}'], ['post', '/instances/{id}/writes/{writeId}/replay'],
 ];

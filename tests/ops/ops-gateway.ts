@@ -4,7 +4,7 @@ import { readEnv, type EnvSettings } from '../../src/config/env';
 import type { InstanceDefinition } from '../../src/instances/instance';
 import { InstanceStore } from '../../src/instances/instance-store';
 import { parseInstance } from '../../src/instances/parse-instance';
-import { silentLogger } from '../../src/lib/logger';
+import { silentLogger, type Logger } from '../../src/lib/logger';
 import { startSnowgate, type RunningSnowgate } from '../../src/main';
 import { Metrics } from '../../src/ops/metrics';
 import { SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis-server';
@@ -18,6 +18,8 @@ export interface OpsGatewayOptions {
   prefix?: string;
   redisUrl?: string;
   configInstances?: InstanceDefinition[];
+  /** Default: a silent one. */
+  logger?: Logger;
 }
 
 export interface OpsGateway {
@@ -40,7 +42,7 @@ export async function startOpsGateway(options: OpsGatewayOptions = {}): Promise<
     SNOWGATE_ENCRYPTION_KEY: ENCRYPTION_KEY, SNOWGATE_ROLE: 'api', LOG_LEVEL: 'silent', SNOWGATE_PUBLIC_URL: 'https://gw.example.com',
   });
   const configInstances = (options.configInstances ?? []).map((d) => parseInstance(d));
-  const snowgate = await startSnowgate({ settings, instances: configInstances, logger: silentLogger });
+  const snowgate = await startSnowgate({ settings, instances: configInstances, logger: options.logger ?? silentLogger });
   return {
     url: snowgate.http?.url ?? '',
     prefix,

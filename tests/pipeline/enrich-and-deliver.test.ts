@@ -10,7 +10,7 @@ const tableReads = (p: TestPipeline, table: string) => p.sim.stats.tableRequests
 describe('enrichment and delivery, end to end', () => {
   let p: TestPipeline;
   beforeAll(async () => {
-    p = await startTestPipeline({ env: { SNOWGATE_DELIVERY_BACKOFF_MS: '50' } });
+    p = await startTestPipeline({ env: { SNOWGATE_DELIVERY_SCHEDULE: '50ms,100ms,200ms,400ms,800ms,1600ms,3200ms' } });
   });
   afterAll(() => p.close());
   beforeEach(() => p.subscriber.setResponses([]));

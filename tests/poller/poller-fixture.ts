@@ -24,6 +24,7 @@ export function pollingDefinition(sim: Simulator, configuration: Record<string, 
     name: 'acme',
     configuration: {
       'servicenow.instance_url': sim.url,
+      'servicenow.allow_private_targets': true,
       'authentication.type': 'basic',
       username: 'admin',
       password: 'admin',

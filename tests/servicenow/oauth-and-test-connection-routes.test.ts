@@ -200,6 +200,36 @@ describe('OAuth and test-connection routes', () => {
       expect(await res.json()).toMatchObject({ ok: false, reason: 'unreachable' });
     });
 
+    it('when the instance URL is not public and private targets are not allowed, then target_refused before anything is sent, the same answer whether a port is open or closed', async () => {
+      const closed = await startSimulator({ port: 0, seed: false });
+      await closed.close();
+      const port = (url: string) => new URL(url).port;
+      const targets = [
+        sim.url, // open: the simulator listens here
+        closed.url, // closed
+        sim.url.replace('127.0.0.1', 'localhost'), // a name that resolves to loopback
+        `http://[::ffff:127.0.0.1]:${port(sim.url)}`,
+        `http://[::127.0.0.1]:${port(sim.url)}`,
+        `http://[::ffff:0:127.0.0.1]:${port(sim.url)}`,
+        'http://[64:ff9b:1::a9fe:a9fe]',
+        'http://[2002:a9fe:a9fe::]',
+        'http://169.254.169.254',
+      ];
+      const answers = [];
+      for (const url of targets) {
+        for (const type of ['basic', 'oauth2_client_credentials'] as const) {
+          const res = await testConnection(add(simInstance(url, type, { allowPrivateTargets: false, id: `refused-${answers.length}` })).id);
+          const { instanceUrl, ...rest } = (await res.json()) as Record<string, unknown>;
+          expect(instanceUrl).toBe(url.replace(/\/$/, ''));
+          answers.push({ ...rest, message: String(rest.message).replace(/refused-\d+/, 'ID') });
+        }
+      }
+      expect(new Set(answers.map((a) => JSON.stringify({ ...a, authType: undefined })))).toEqual(
+        new Set([JSON.stringify({ ok: false, reason: 'target_refused', message: 'The instance URL of ID is not a public address; set servicenow.allow_private_targets to reach it', subscriber: 'not_configured' })]),
+      );
+      expect([tokenRequests(sim.stats), sim.stats.apiRequests.table]).toEqual([0, 0]);
+    });
+
     it('needs the admin token and a known instance', async () => {
       expect((await testConnection(add(simInstance(sim.url, 'basic')).id, 'wrong')).status).toBe(401);
       const unknown = await testConnection('missing');

@@ -22,14 +22,15 @@ export function testRedis(label: string): { redis: Redis; prefix: string; cleanu
 
 export const TEST_KEY = crypto.randomBytes(32);
 
-/** An instance pointing at the simulator, with sandbox credentials unless overridden. */
+/** An instance pointing at the simulator (private targets allowed: it listens on loopback), with sandbox credentials unless overridden. */
 export function simInstance(
   url: string,
   type: Instance['auth']['type'],
-  overrides: { id?: string; clientSecret?: string; password?: string; callbackUrl?: string } = {},
+  overrides: { id?: string; clientSecret?: string; password?: string; callbackUrl?: string; allowPrivateTargets?: boolean } = {},
 ): Instance {
   const configuration: Record<string, unknown> = {
     'servicenow.instance_url': url,
+    'servicenow.allow_private_targets': overrides.allowPrivateTargets ?? true,
     'authentication.type': type,
     'webhook.secret': `whsec_${crypto.randomBytes(24).toString('base64')}`,
   };

@@ -6,7 +6,7 @@ import { APONO_TEMPLATE } from './fixtures';
 
 const ADMIN = 'Bearer test-admin-token-0123456789';
 const ACTION_TOKEN = 'apono-action-token-0123456789';
-const FAST = { SNOWGATE_DELIVERY_BACKOFF_MS: '100' };
+const FAST = { SNOWGATE_WRITE_SCHEDULE: '100ms,200ms,400ms,800ms,1600ms,3200ms,6400ms,12800ms,25600ms' };
 
 const actions = {
   'access-log': {
