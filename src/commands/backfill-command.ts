@@ -1,5 +1,6 @@
 import { resolveConfig, type ResolveOptions } from '../config/resolve-config';
 import { ChangeEnqueuer } from '../ingest/change-enqueuer';
+import { createEventLog } from '../event-log/event-log';
 import { InstanceRegistry } from '../instances/instance-registry';
 import { createLogger } from '../lib/logger';
 import { closeRedis } from '../lib/redis-connections';
@@ -40,11 +41,14 @@ export async function runBackfillCommand(args: BackfillArgs, options: ResolveOpt
   try {
     const { instance } = await findInstance(resolved, args.instanceId, redis);
     const tokens = new TokenManager({ redis, encryptionKey: settings.encryptionKey, instances: new InstanceRegistry([instance]), keyPrefix: `${settings.queuePrefix}:tokens`, logger });
+    const { eventLog } = settings;
+    // the backfilled changes enter the event log like any other (source backfill); the connection's close flushes them
+    const log = eventLog.maxPerInstance > 0 ? createEventLog({ recordTo: redis, readFrom: redis, prefix: settings.queuePrefix, ...eventLog }) : undefined;
     let current = '';
     const summary = await runBackfill({
       instance,
       client: new ServiceNowClient(instance, tokens),
-      enqueuer: new ChangeEnqueuer({ intake, ingest, claims: new ChangeClaims(redis, settings.queuePrefix) }, { timeoutMs: 10_000 }),
+      enqueuer: new ChangeEnqueuer({ intake, ingest, claims: new ChangeClaims(redis, settings.queuePrefix) }, { timeoutMs: 10_000, observer: log?.changes }),
       redis,
       prefix: settings.queuePrefix,
       since: args.since,

@@ -47,7 +47,7 @@ async function untilReady(connection: SnowgateParts['producer'], timeoutMs: numb
 /** The write direction's doors: actions (signed or bearer), direct writes and their status (admin or writes bearer). */
 function writeRouters(parts: SnowgateParts): Router[] {
   const { settings, registry, clients, logger, metrics, writeQueue, writeLedger } = parts;
-  const enqueuer = new WriteEnqueuer(writeQueue);
+  const enqueuer = new WriteEnqueuer(writeQueue, { observer: parts.eventLog?.writes });
   const intake = new ActionIntake({ registry, verifier: new SignatureVerifier(), enqueuer, rateLimiter: new RateLimiter() });
   const common = { registry, adminToken: settings.adminToken, maxBodyBytes: settings.maxBodyBytes, logger };
   return [
@@ -92,7 +92,7 @@ export async function startApiRole(parts: SnowgateParts, shutdown: Shutdown, ext
     registry,
     verifier: new SignatureVerifier(),
     validator: new PayloadValidator(),
-    enqueuer: new ChangeEnqueuer({ intake: intakeQueue, ingest: ingestQueue, claims }, { saturated, intakeFrom: settings.intake === 'always' ? 1 : undefined }),
+    enqueuer: new ChangeEnqueuer({ intake: intakeQueue, ingest: ingestQueue, claims }, { saturated, intakeFrom: settings.intake === 'always' ? 1 : undefined, observer: parts.eventLog?.changes }),
     rateLimiter: new RateLimiter(),
   });
   await untilReady(parts.producer, 5000);

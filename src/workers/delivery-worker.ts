@@ -20,6 +20,8 @@ export interface DeliveryWorkerOptions {
   schedule?: Partial<RetrySchedule>;
   /** Per-request timeout in ms. Default 10000. */
   timeoutMs?: number;
+  /** Capture each exchange for the event log, with this many bytes of the answer (see SendOptions). Default: off. */
+  captureBytes?: number;
   /** Job lock; a job whose worker died is taken up again once it lapses. Default 30000. */
   lockDurationMs?: number;
   /** How often BullMQ looks for jobs whose worker died. Default 30000. */
@@ -77,7 +79,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     deadLetters,
     subscribers,
     schedule,
-    send: { timeoutMs: options.timeoutMs ?? 10_000, resolve: options.resolve },
+    send: { timeoutMs: options.timeoutMs ?? 10_000, resolve: options.resolve, captureBytes: options.captureBytes },
     hooks: deps.hooks ?? {},
     logger,
     lanes: deps.lanes,
