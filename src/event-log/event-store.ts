@@ -45,7 +45,7 @@ export class EventStore {
   }
 
   async list(query: EventQuery): Promise<EventPage> {
-    const direct = query.q ? await this.byId(query.q) : undefined;
+    const direct = query.q ? await this.summary(query.q) : undefined;
     if (direct) return { events: matches(direct, query) ? [direct] : [], scanned: 1 };
     const index = query.q ? this.keys.term(query.q) : query.instanceId ? this.keys.instance(query.instanceId) : this.keys.all();
     if (!index) return { events: [], scanned: 0 };
@@ -70,7 +70,8 @@ export class EventStore {
     return { events, next: last, scanned };
   }
 
-  private async byId(id: string): Promise<EventSummary | undefined> {
+  /** One event's summary, without its body and timeline. */
+  async summary(id: string): Promise<EventSummary | undefined> {
     if (!/^[A-Za-z0-9_-]{8,100}$/.test(id)) return undefined;
     return summaryOf(id, await this.redis.hgetall(this.keys.meta(id)));
   }

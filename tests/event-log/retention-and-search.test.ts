@@ -1,0 +1,118 @@
+import crypto from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createEventLog, type EventLog } from '../../src/event-log/event-log';
+import { changeStages } from '../../src/event-log/change-stages';
+import { EventRecorder } from '../../src/event-log/event-recorder';
+import type { ChangeJob } from '../../src/queues/change-job';
+import { SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis-server';
+import { deleteKeys } from '../helpers/test-gateway';
+
+const DAY = 86_400_000;
+
+function change(n: number, over: Partial<ChangeJob> = {}): ChangeJob {
+  return {
+    eventId: crypto.randomUUID(),
+    instanceId: 'acme',
+    table: 'sn_customerservice_case',
+    sysId: crypto.randomBytes(16).toString('hex'),
+    operation: 'update',
+    sysUpdatedOn: '2026-01-01 10:00:00',
+    sysModCount: String(n),
+    record: { number: `CS${String(1000 + n).padStart(7, '0')}`, short_description: `case ${n}` },
+    source: 'webhook',
+    receivedAt: Date.now(),
+    ...over,
+  };
+}
+
+/** Resolves once every command sent so far on the connection was answered (the recorder never waits). */
+const settled = (redis: Redis) => redis.ping();
+
+describe('event log retention and search, on real Redis', () => {
+  const redis = new Redis(SHARED_REDIS_URL);
+  const prefix = uniquePrefix('evlog');
+  let log: EventLog;
+
+  beforeAll(() => {
+    log = createEventLog({ recordTo: redis, readFrom: redis, prefix, days: 7, maxPerInstance: 5 });
+  });
+
+  afterAll(async () => {
+    await deleteKeys(SHARED_REDIS_URL, `${prefix}*`);
+    redis.disconnect();
+  });
+
+  it('when more events than SNOWGATE_EVENT_LOG_MAX arrive for an instance, then the oldest are dropped with their keys, and other instances keep theirs', async () => {
+    const other = change(0, { instanceId: 'globex', receivedAt: Date.now() - 1000 });
+    log.changes.accepted(other);
+    const changes = Array.from({ length: 8 }, (_, i) => change(i + 1, { receivedAt: Date.now() + i }));
+    for (const c of changes) log.changes.accepted(c, `req-${c.sysModCount}`);
+    await settled(redis);
+
+    const page = await log.store.list({ instanceId: 'acme', limit: 50 });
+    expect(page.events.map((e) => e.id)).toEqual(changes.slice(3).reverse().map((c) => c.eventId));
+    expect(await redis.exists(log.store.keys.meta(changes[0].eventId), log.store.keys.line(changes[0].eventId))).toBe(0);
+    expect(await log.store.get(changes[0].eventId)).toBeUndefined();
+    expect((await log.store.list({ limit: 50 })).events.map((e) => e.id)).toContain(other.eventId);
+  });
+
+  it('when events are older than SNOWGATE_EVENT_LOG_DAYS, then the next event recorded drops them, and their keys expire by themselves', async () => {
+    let now = Date.now() - 8 * DAY;
+    const stages = changeStages(new EventRecorder(redis, { prefix, days: 7, maxPerInstance: 100, now: () => now }));
+    const old = change(1, { instanceId: 'initech', receivedAt: now });
+    stages.accepted(old);
+    await settled(redis);
+    expect((await log.store.list({ instanceId: 'initech', limit: 10 })).events.map((e) => e.id)).toEqual([old.eventId]);
+    const ttl = await redis.pttl(log.store.keys.meta(old.eventId));
+    expect(ttl).toBeGreaterThan(6 * DAY);
+    expect(ttl).toBeLessThanOrEqual(7 * DAY);
+
+    now = Date.now();
+    const fresh = change(2, { instanceId: 'initech' });
+    stages.accepted(fresh);
+    await settled(redis);
+    expect((await log.store.list({ instanceId: 'initech', limit: 10 })).events.map((e) => e.id)).toEqual([fresh.eventId]);
+    expect(await redis.exists(log.store.keys.meta(old.eventId))).toBe(0);
+    expect(await redis.zscore(log.store.keys.all(), old.eventId)).toBeNull();
+  });
+
+  it('when searched by record number, sys_id or event id (any case), then the event is found; a journal entry is found by its parent case', async () => {
+    const kase = change(42, { instanceId: 'umbrella' });
+    const comment = change(0, { instanceId: 'umbrella', table: 'sys_journal_field', operation: 'insert', record: { element: 'comments', element_id: kase.sysId, value: 'hello' } });
+    log.changes.accepted(kase);
+    log.changes.accepted(comment);
+    await settled(redis);
+
+    const byNumber = await log.store.list({ q: kase.record.number.toLowerCase(), limit: 10 });
+    expect(byNumber.events.map((e) => e.id)).toEqual([kase.eventId]);
+    expect(byNumber.events[0]).toMatchObject({ number: kase.record.number, sysId: kase.sysId, type: 'com.servicenow.case.updated', status: 'queued', source: 'webhook' });
+    const bySysId = await log.store.list({ q: kase.sysId.toUpperCase(), limit: 10 });
+    expect(bySysId.events.map((e) => e.id).sort()).toEqual([kase.eventId, comment.eventId].sort());
+    expect((await log.store.list({ q: kase.sysId, type: 'com.servicenow.comment.created', limit: 10 })).events.map((e) => e.id)).toEqual([comment.eventId]);
+    expect((await log.store.list({ q: comment.eventId, limit: 10 })).events.map((e) => e.id)).toEqual([comment.eventId]);
+    expect((await log.store.list({ q: 'CS9999999', limit: 10 })).events).toEqual([]);
+  });
+
+  it('when a list is paged, then the cursor continues after the last event without repeating or skipping one, even among equal times', async () => {
+    const at = Date.now();
+    const same = Array.from({ length: 5 }, (_, i) => change(i, { instanceId: 'paged', receivedAt: at }));
+    const paged = createEventLog({ recordTo: redis, readFrom: redis, prefix, days: 7, maxPerInstance: 100 });
+    for (const c of same) paged.changes.accepted(c);
+    await settled(redis);
+    const seen: string[] = [];
+    let cursor;
+    do {
+      const page = await paged.store.list({ instanceId: 'paged', limit: 2, cursor });
+      seen.push(...page.events.map((e) => e.id));
+      cursor = page.next;
+    } while (cursor);
+    expect(seen.sort()).toEqual(same.map((c) => c.eventId).sort());
+  });
+
+  it('when a duplicate arrives for an event the log does not hold, then nothing is written', async () => {
+    const ghost = crypto.randomUUID();
+    log.changes.duplicate(change(1), ghost, 'req-x');
+    await settled(redis);
+    expect(await redis.exists(log.store.keys.meta(ghost), log.store.keys.line(ghost))).toBe(0);
+  });
+});
