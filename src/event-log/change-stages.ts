@@ -14,6 +14,13 @@ function parentOf(change: ChangeJob): string | undefined {
   return undefined;
 }
 
+/** What a change is about, for the list: a case's short description, a journal entry's text, a file name. */
+function titleOf(change: ChangeJob): string | undefined {
+  const { record } = change;
+  const text = record.short_description || record.value || record.file_name;
+  return text ? text.slice(0, 80) : undefined;
+}
+
 /** The number and parent number the enriched data carries (a journal entry's case), for search. */
 function numbersOf(data: unknown): { number?: string; parentNumber?: string } {
   const d = (data ?? {}) as { number?: unknown; record?: { number?: unknown }; parent?: { case?: { number?: unknown } | null } };
@@ -38,7 +45,7 @@ export function changeStages(recorder: EventRecorder): EnqueueObserver & IngestO
         receivedAt: change.receivedAt,
         status: 'queued',
         entry: { stage: 'received', at: change.receivedAt, source: change.source, requestId, operation: change.operation, sysModCount: change.sysModCount },
-        fields: { kind: 'event', instance: change.instanceId, table: change.table, sysId: change.sysId, number: change.record.number, type: eventTypeOf(change), operation: change.operation, source: change.source, receivedAt: change.receivedAt },
+        fields: { kind: 'event', instance: change.instanceId, table: change.table, sysId: change.sysId, number: change.record.number, title: titleOf(change), type: eventTypeOf(change), operation: change.operation, source: change.source, receivedAt: change.receivedAt },
         terms: [change.sysId, change.record.number, parentOf(change)],
       }));
     },

@@ -53,6 +53,8 @@ export interface EventSummary {
   table: string;
   sysId?: string;
   number?: string;
+  /** What the record is about, as the change carried it (short description, journal text, file name), cut at 80 characters. */
+  title?: string;
   /** The CloudEvent type, or `write.insert` / `write.update`. */
   type: string;
   operation?: string;

@@ -12,6 +12,7 @@ export function summaryOf(id: string, meta: Record<string, string> | null | unde
     table: meta.table ?? '',
     ...(meta.sysId ? { sysId: meta.sysId } : {}),
     ...(meta.number ? { number: meta.number } : {}),
+    ...(meta.title ? { title: meta.title } : {}),
     type: meta.type ?? '',
     ...(meta.operation ? { operation: meta.operation } : {}),
     source: (meta.source ?? 'webhook') as EntrySource,

@@ -11,7 +11,7 @@ function replayable(e: EventDetail): boolean {
 
 function facts(e: EventDetail) {
   const fact = (name: string, value: unknown) => (value === undefined || value === '' ? '' : html`<dt>${name}</dt><dd>${value}</dd>`);
-  return html`<dl class="facts">${fact('id', html`<span class="mono">${e.id}</span>`)}${fact('instance', e.instanceId)}${fact('table', e.table)}${fact('number', e.number)}
+  return html`<dl class="facts">${fact('id', html`<span class="mono">${e.id}</span>`)}${fact('instance', e.instanceId)}${fact('table', e.table)}${fact('number', e.number)}${fact('about', e.title)}
 ${fact('sys_id', e.sysId ? html`<span class="mono">${e.sysId}</span>` : undefined)}${fact('operation', e.operation)}${fact('source', e.source)}
 ${fact('received', shownTime(e.receivedAt))}${fact('last change', shownTime(e.updatedAt))}${fact('attempts', String(e.attempts))}
 ${fact('duplicates seen', e.duplicates ? String(e.duplicates) : undefined)}${fact('reason', e.reason)}

@@ -23,7 +23,7 @@ function row(e: EventSummary) {
   const link = `${EVENT_LOG_PATH}/${encodeURIComponent(e.id)}`;
   return html`<tr class="event"><td class="mono">${shownTime(e.receivedAt)}</td><td>${statusBadge(e.status)}${e.reason ? html` <span class="muted">${e.reason}</span>` : ''}</td>
 <td>${e.instanceId}</td><td><a href="${link}">${e.type || e.table}</a></td><td><a href="${link}">${e.number ?? ''}</a></td>
-<td class="mono">${e.sysId ?? ''}</td><td>${e.attempts}${e.duplicates ? html` <span class="muted">(+${e.duplicates} dup)</span>` : ''}</td><td>${e.source}</td><td class="mono"><a href="${link}">${e.id}</a></td></tr>`;
+<td>${e.title ?? ''}</td><td class="mono">${e.sysId ?? ''}</td><td>${e.attempts}${e.duplicates ? html` <span class="muted">(+${e.duplicates} dup)</span>` : ''}</td><td>${e.source}</td><td class="mono"><a href="${link}">${e.id}</a></td></tr>`;
 }
 
 function filters(view: EventListView) {
@@ -48,9 +48,9 @@ export function renderEventList(view: EventListView): string {
   const next = page.next ? `?${new URLSearchParams({ ...view.raw, cursor: encodeCursor(page.next) }).toString()}` : undefined;
   const body = page.events.length
     ? page.events.map(row)
-    : html`<tr><td colspan="9" class="muted">No event matches${view.query.q ? html` “${view.query.q}”` : ''}${page.next ? ' in this stretch: look further back' : ''}.</td></tr>`;
+    : html`<tr><td colspan="10" class="muted">No event matches${view.query.q ? html` “${view.query.q}”` : ''}${page.next ? ' in this stretch: look further back' : ''}.</td></tr>`;
   return opsPage('snowgate — event log', html`<h1>Event log</h1>${filters(view)}
-<table id="events"><thead><tr><th>received</th><th>status</th><th>instance</th><th>type</th><th>number</th><th>sys_id</th><th>attempts</th><th>source</th><th>id</th></tr></thead>
+<table id="events"><thead><tr><th>received</th><th>status</th><th>instance</th><th>type</th><th>number</th><th>about</th><th>sys_id</th><th>attempts</th><th>source</th><th>id</th></tr></thead>
 <tbody>${body}</tbody></table>
 <div class="pager">${view.raw.cursor ? html`<a href="${EVENT_LOG_PATH}">Newest</a>` : ''}${next ? html`<a href="${next}">Older →</a>` : ''}<span class="muted">${page.scanned} looked at</span></div>`);
 }

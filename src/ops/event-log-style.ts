@@ -12,7 +12,8 @@ h1{font-size:1.3em;margin:.3em 0 .6em;word-break:break-all}h2{font-size:1.05em;m
 form.filters{display:flex;flex-wrap:wrap;gap:.6em 1em;align-items:end;margin-bottom:1em}
 form.filters label{display:flex;flex-direction:column;font-size:.85em;color:var(--muted)}
 form.filters input,form.filters select{font:inherit;padding:.3em .4em;border:1px solid var(--line);border-radius:4px;min-width:9em}
-form.filters input[type=search]{min-width:18em}
+form.filters input[type=search]{width:22em}
+form.filters input[type=checkbox]{min-width:0}
 button{font:inherit;padding:.35em .9em;border:1px solid var(--line);border-radius:4px;background:#fff;cursor:pointer}
 button.primary{background:#1f883d;color:#fff;border-color:#1a7f37}button:disabled{opacity:.5;cursor:default}
 label.inline{flex-direction:row!important;gap:.3em;align-items:center}
@@ -41,6 +42,7 @@ details>summary{cursor:pointer}
 details .exchange{margin:.5em 0 .3em 1em}
 details h4{margin:.7em 0 .2em;font-size:.85em;color:var(--muted)}
 pre{background:var(--bg);border:1px solid var(--line);border-radius:4px;padding:.6em .8em;overflow:auto;max-height:40em;margin:.2em 0;white-space:pre-wrap;word-break:break-word;font-size:.88em}
+table.headers{width:auto}
 table.headers td{border:none;padding:.05em .6em .05em 0;font-family:ui-monospace,monospace;font-size:.85em}
 table.headers td:first-child{color:var(--muted);white-space:nowrap}
 .notice{padding:.6em .9em;border:1px solid var(--line);border-radius:4px;background:var(--bg);margin:1em 0}

@@ -14,9 +14,10 @@ function exchangeHtml(x: ExchangeEntry, status: number | undefined): SafeHtml {
 ${x.responseBody ? html`<h4>Body (first 2 KB${x.responseTruncated ? ', cut' : ''})</h4><pre>${x.responseBody}</pre>` : ''}</div>`;
 }
 
-function attemptHtml(e: Extract<TimelineEntry, { stage: 'attempt' }>, index: number): SafeHtml {
-  const how = [e.inline ? 'inline' : '', e.probe ? 'breaker probe' : '', e.jobId ? `job ${e.jobId}` : ''].filter(Boolean).join(', ');
-  const summary = html`<b>attempt ${e.attempt}</b> · ${e.status ?? e.outcome} · ${e.ms} ms${e.retryInMs !== undefined ? html` · retry in ${Math.round(e.retryInMs / 100) / 10} s` : ''}${how ? html` <span class="muted">(${how})</span>` : ''}`;
+/** An attempt, numbered within the event (`nth`; a replay's job counts its own attempts from 1 again). */
+function attemptHtml(e: Extract<TimelineEntry, { stage: 'attempt' }>, index: number, nth: number): SafeHtml {
+  const how = [e.inline ? 'inline' : '', e.probe ? 'breaker probe' : '', e.jobId ? `job ${e.jobId}${e.attempt !== nth ? ` attempt ${e.attempt}` : ''}` : ''].filter(Boolean).join(', ');
+  const summary = html`<b>attempt ${nth}</b> · ${e.status ?? e.outcome} · ${e.ms} ms${e.retryInMs !== undefined ? html` · retry in ${Math.round(e.retryInMs / 100) / 10} s` : ''}${how ? html` <span class="muted">(${how})</span>` : ''}`;
   const detail = html`${e.error ? html`<p>Error: <span class="mono">${e.error}</span></p>` : ''}${e.result ? html`<h4>ServiceNow's answer</h4><pre>${JSON.stringify(e.result, null, 2)}</pre>` : ''}${e.exchange ? exchangeHtml(e.exchange, e.status) : ''}`;
   return html`<details id="attempt-${index}"><summary>${summary}</summary>${detail}</details>`;
 }
@@ -35,7 +36,7 @@ function tone(e: TimelineEntry): string {
   return '';
 }
 
-function content(e: TimelineEntry, index: number): SafeHtml {
+function content(e: TimelineEntry, index: number, nth: number): SafeHtml {
   switch (e.stage) {
     case 'received':
       return html`<b>${e.source === 'replay' ? 'replayed' : 'received'}</b>${e.source !== 'replay' ? html` from ${e.source}` : ''}${e.action ? html` (action ${e.action})` : ''}${e.operation ? html` · ${e.operation}` : ''}${e.sysModCount ? html` · sys_mod_count ${e.sysModCount}` : ''}${e.requestId ? html` · request id <span class="mono">${e.requestId}</span>` : ''}${e.jobId ? html` · new job <span class="mono">${e.jobId}</span>` : ''}`;
@@ -46,7 +47,7 @@ function content(e: TimelineEntry, index: number): SafeHtml {
     case 'enrichment_failed':
       return html`<b>enrichment failed</b> (attempt ${e.attempt}${e.retrying ? ', will retry' : ', given up'}): <span class="mono">${e.error}</span>`;
     case 'attempt':
-      return attemptHtml(e, index);
+      return attemptHtml(e, index, nth);
     case 'held':
       return html`<b>held</b> by the subscriber's open circuit breaker (looks again in ${Math.round(e.recheckInMs / 1000)} s unless a probe or a release wakes it)`;
     case 'dead_lettered':
@@ -58,5 +59,6 @@ function content(e: TimelineEntry, index: number): SafeHtml {
 
 /** The timeline, oldest first, each attempt expandable to its request and response. */
 export function timelineHtml(entries: TimelineEntry[]): SafeHtml {
-  return html`<ol class="timeline">${entries.map((e, i) => html`<li class="${tone(e)}"><time>${shownTime(e.at)}</time>${content(e, i)}</li>`)}</ol>`;
+  let attempts = 0;
+  return html`<ol class="timeline">${entries.map((e, i) => html`<li class="${tone(e)}"><time>${shownTime(e.at)}</time>${content(e, i, e.stage === 'attempt' ? ++attempts : attempts)}</li>`)}</ol>`;
 }
