@@ -14,11 +14,14 @@ function parentOf(change: ChangeJob): string | undefined {
   return undefined;
 }
 
-/** What a change is about, for the list: a case's short description, a journal entry's text, a file name. */
+/**
+ * What a change is about, for the list: a case's short description, a journal entry's text, a file name — cut
+ * at 60 characters, so the summary hash keeps Redis's compact encoding (values up to 64 bytes).
+ */
 function titleOf(change: ChangeJob): string | undefined {
   const { record } = change;
   const text = record.short_description || record.value || record.file_name;
-  return text ? text.slice(0, 80) : undefined;
+  return text ? text.slice(0, 60) : undefined;
 }
 
 /** The number and parent number the enriched data carries (a journal entry's case), for search. */

@@ -53,7 +53,7 @@ export interface EventSummary {
   table: string;
   sysId?: string;
   number?: string;
-  /** What the record is about, as the change carried it (short description, journal text, file name), cut at 80 characters. */
+  /** What the record is about, as the change carried it (short description, journal text, file name), cut at 60 characters. */
   title?: string;
   /** The CloudEvent type, or `write.insert` / `write.update`. */
   type: string;
