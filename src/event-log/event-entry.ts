@@ -1,3 +1,6 @@
+import type { TracedCall } from '../enrichment/enrichment-trace';
+import type { AttemptExchange } from '../events/delivery-outcome';
+
 /**
  * Where an event (or a write) stands in the log:
  * `queued` (accepted, not yet through), `retrying` (a failed attempt, another one scheduled), `held` (the
@@ -13,26 +16,10 @@ export const EVENT_STATUSES: readonly EventStatus[] = ['queued', 'retrying', 'he
 export type EntrySource = 'webhook' | 'poll' | 'backfill' | 'action' | 'direct' | 'replay';
 
 /** One ServiceNow call made for an event's enrichment (a batched read is reported to each event it served). */
-export interface ServiceNowCallEntry {
-  api: string;
-  table?: string;
-  /** HTTP status; 0 when ServiceNow did not answer. */
-  status: number;
-  ms: number;
-  /** How many records the call asked for (a batched read serves several events). */
-  records?: number;
-  error?: string;
-}
+export type ServiceNowCallEntry = TracedCall;
 
-/** One HTTP exchange with a subscriber, as kept: the signature and other secret headers redacted. */
-export interface ExchangeEntry {
-  url: string;
-  requestHeaders: Record<string, string>;
-  responseHeaders?: Record<string, string>;
-  /** The first 2 KB of the response body, as text. */
-  responseBody?: string;
-  responseTruncated?: boolean;
-}
+/** One HTTP exchange with a subscriber, as kept: the signature and other secret headers redacted, the first 2 KB of the answer (the body sent is the event's body). */
+export type ExchangeEntry = Omit<AttemptExchange, 'sentBody'>;
 
 /** One stage of an event's life, in its timeline. `at` is epoch ms. */
 export type TimelineEntry =
