@@ -33,6 +33,7 @@ export function deliveryStages(recorder: EventRecorder): DeliveryHooks {
           receivedAt: 0,
           status: statusAfter(report),
           count: 'attempts',
+          job: report.jobId,
           body: sentBody,
           entry: {
             stage: 'attempt',
@@ -64,6 +65,7 @@ export function deliveryStages(recorder: EventRecorder): DeliveryHooks {
         reason: entry.reason,
         entry: { stage: 'dead_lettered', at: entry.deadLetteredAt, reason: entry.reason, message: entry.message },
         fields: deadLetterFields(entry),
+        job: entry.deliveryJobId,
       }));
     },
   };

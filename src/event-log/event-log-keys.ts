@@ -18,9 +18,9 @@ export class EventLogKeys {
     this.base = `${prefix}:evlog:`;
   }
 
-  /** The prefixes of an event's own keys, for the script that drops trimmed events (it appends the id). */
-  get eventPrefixes(): { meta: string; body: string; line: string } {
-    return { meta: `${this.base}meta:`, body: `${this.base}body:`, line: `${this.base}line:` };
+  /** The prefixes of the keys below, for the record script (it appends an id, an instance id or a normal term). */
+  get prefixes(): { meta: string; body: string; line: string; instance: string; term: string } {
+    return { meta: `${this.base}meta:`, body: `${this.base}body:`, line: `${this.base}line:`, instance: `${this.base}instance:`, term: `${this.base}term:` };
   }
 
   meta(id: string): string {

@@ -1,7 +1,7 @@
 import type { RedisClient } from '../lib/redis-connections';
 import type { RedisScript } from '../lib/redis-script';
 import type { EventStatus, TimelineEntry } from './event-entry';
-import { EventLogKeys } from './event-log-keys';
+import { EventLogKeys, normalTerm } from './event-log-keys';
 import { recordScript } from './record-script';
 
 const DAY_MS = 86_400_000;
@@ -40,13 +40,37 @@ export interface LogWrite {
   fields?: Record<string, string | number | undefined>;
   /** sys_ids and record numbers that find the event (see EventLogKeys.term). */
   terms?: ReadonlyArray<string | undefined>;
+  /**
+   * The job a stage belongs to. A replay names its new job: should a stage of that job have been written first
+   * (the replay's own stage lost the race), the replay leaves the status that stage set.
+   */
+  job?: string;
 }
 
+/** One stage as the record script reads it (see record-script.ts). */
+interface ScriptOp {
+  i: string;
+  n: string;
+  m: LogWrite['mode'];
+  r: number;
+  s?: string;
+  e?: string;
+  t?: string;
+  b?: string;
+  c?: string;
+  j?: string;
+  f?: string[];
+  q?: string[];
+}
+
+/** Most stages in one script call: a call runs alone in Redis, so it must stay short (~1 ms). */
+const MAX_BATCH = 100;
+
 /**
- * The write side of the event log: stages report to it and it never answers back. Each report is one script
- * call sent without waiting (the connection pipelines what one event-loop turn sends), so recording costs the
- * accept and delivery paths no round trip, and a failed write — Redis away, a full memory — is counted and
- * dropped: it can never fail or delay a webhook, a delivery or a write.
+ * The write side of the event log: stages report to it and it never answers back. What one event-loop turn
+ * reports is sent as one script call (the connection pipelines it with whatever else that turn sends), without
+ * waiting: recording costs the accept and delivery paths no round trip, and a failed write — Redis away, its
+ * memory full — is counted and dropped: it can never fail or delay a webhook, a delivery or a write.
  */
 export class EventRecorder {
   readonly keys: EventLogKeys;
@@ -54,6 +78,8 @@ export class EventRecorder {
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
+  private pending: ScriptOp[] = [];
+  private scheduled = false;
   private failures = 0;
 
   constructor(redis: RedisClient, private readonly options: EventRecorderOptions) {
@@ -64,45 +90,58 @@ export class EventRecorder {
     this.now = options.now ?? Date.now;
   }
 
-  /** Writes that failed since start (each also went to `onError`). */
+  /** Stages that could not be written since start (each failure also went to `onError`). */
   get failed(): number {
     return this.failures;
   }
 
   /**
-   * Sends one stage to Redis without waiting for the answer. Given a function, builds the stage first, inside
-   * the same guard: nothing a stage reports can throw into the path that reports it.
+   * Queues one stage for this turn's write. Given a function, builds the stage first, inside the same guard:
+   * nothing a stage reports can throw into the path that reports it.
    */
   record(write: LogWrite | (() => LogWrite | undefined)): void {
-    let args: string[];
     try {
       const built = typeof write === 'function' ? write() : write;
       if (!built) return;
-      args = this.argsOf(built);
+      this.pending.push(this.opOf(built));
     } catch (err) {
-      this.fail(err as Error);
+      this.fail(err as Error, 1);
       return;
     }
-    this.script(...args).catch((err: Error) => this.fail(err));
+    if (this.pending.length >= MAX_BATCH) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
   }
 
-  private argsOf(w: LogWrite): string[] {
-    const { keys } = this;
-    const terms = [...new Set(w.terms ?? [])].map((t) => (t ? keys.term(t) : undefined)).filter((k): k is string => k !== undefined);
+  private flush(): void {
+    this.scheduled = false;
+    const ops = this.pending;
+    if (ops.length === 0) return;
+    this.pending = [];
+    const p = this.keys.prefixes;
+    this.script(this.keys.all(), String(this.now()), String(this.ttlMs), String(this.options.maxPerInstance), String(this.maxEntries), p.meta, p.body, p.line, p.instance, p.term, JSON.stringify(ops))
+      .catch((err: Error) => this.fail(err, ops.length));
+  }
+
+  private opOf(w: LogWrite): ScriptOp {
+    const op: ScriptOp = { i: w.id, n: w.instanceId, m: w.mode, r: w.receivedAt };
+    if (w.status) op.s = w.status;
+    if (w.reason) op.e = w.reason;
+    if (w.entry) op.t = JSON.stringify(w.entry);
+    if (w.body) op.b = w.body;
+    if (w.count) op.c = w.count;
+    if (w.job) op.j = w.job;
     const fields = Object.entries(w.fields ?? {}).flatMap(([k, v]) => (v === undefined || v === '' ? [] : [k, String(v)]));
-    const prefixes = keys.eventPrefixes;
-    return [
-      String(5 + terms.length),
-      keys.meta(w.id), keys.body(w.id), keys.line(w.id), keys.instance(w.instanceId), keys.all(), ...terms,
-      w.id, String(this.now()), String(this.ttlMs), String(this.options.maxPerInstance), w.mode, String(w.receivedAt),
-      w.status ?? '', w.reason ?? '', w.entry ? JSON.stringify(w.entry) : '', w.body ?? '', w.count ?? '', String(this.maxEntries),
-      prefixes.meta, prefixes.body, prefixes.line,
-      ...fields,
-    ];
+    if (fields.length) op.f = fields;
+    const terms = [...new Set((w.terms ?? []).map(normalTerm).filter((t): t is string => t !== undefined))];
+    if (terms.length) op.q = terms;
+    return op;
   }
 
-  private fail(err: Error): void {
-    this.failures += 1;
+  private fail(err: Error, stages: number): void {
+    this.failures += stages;
     try {
       this.options.onError?.(err);
     } catch {

@@ -22,5 +22,6 @@ export function replayStage(recorder: EventRecorder): (report: ReplayReport) => 
       status: 'queued',
       entry: { stage: 'received', at: Date.now(), source: 'replay', jobId: r.jobId, replayOf: r.replayOf },
       fields: { kind: r.kind, instance: r.instanceId },
+      job: r.jobId,
     });
 }

@@ -39,6 +39,7 @@ export function writeStages(recorder: EventRecorder): WriteEnqueueObserver & Wri
           receivedAt: Date.parse(r.at) || Date.now(),
           status: succeeded ? 'succeeded' : r.retryInMs !== undefined ? 'retrying' : undefined,
           count: 'attempts',
+          job: r.jobId,
           entry: {
             stage: 'attempt', at: Date.parse(r.at) || Date.now(), attempt: r.attempt, outcome: r.outcome, ms: r.durationMs,
             ...(r.status !== undefined ? { status: r.status } : {}), ...(r.error ? { error: r.error } : {}), ...(r.retryInMs !== undefined ? { retryInMs: r.retryInMs } : {}),
@@ -52,7 +53,7 @@ export function writeStages(recorder: EventRecorder): WriteEnqueueObserver & Wri
     onDeadLettered(entry) {
       recorder.record(() => {
         const message = [entry.error.message, entry.error.serviceNowMessage, entry.error.detail].filter(Boolean).join(' — ');
-        return { id: entry.writeId, instanceId: entry.instanceId, mode: 'stage', receivedAt: entry.job.acceptedAt, status: 'dead_lettered', reason: entry.reason, entry: { stage: 'dead_lettered', at: entry.deadLetteredAt, reason: entry.reason, message } };
+        return { id: entry.writeId, instanceId: entry.instanceId, mode: 'stage', receivedAt: entry.job.acceptedAt, status: 'dead_lettered', reason: entry.reason, entry: { stage: 'dead_lettered', at: entry.deadLetteredAt, reason: entry.reason, message }, job: entry.jobId };
       });
     },
   };

@@ -2,7 +2,9 @@
  * The event log pages' script, served from `/ops/assets/event-log.js` (the pages' CSP runs no inline script).
  * It refreshes the list (every 5 s while "auto-refresh" is ticked, on its first page) and an event that is not
  * final (every 2 s) by fetching the same page and swapping its content — the server escaped every text, and
- * parsed nodes are only moved, never evaluated; it asks before a replay and sends it; it copies the curl line.
+ * parsed nodes are only moved, never evaluated; it asks before a replay and sends it, then follows the event
+ * (the log records the replay a moment after it answers) until it is pending again or 30 s pass; it copies
+ * the curl line.
  */
 export const EVENT_LOG_SCRIPT = `(() => {
   'use strict';
@@ -20,13 +22,15 @@ export const EVENT_LOG_SCRIPT = `(() => {
     current.replaceWith(document.adoptNode(fresh));
   }
 
+  let following = 0;
   function due() {
     const list = $('#events');
     const auto = $('#auto-refresh');
     if (list && auto && auto.checked && !new URLSearchParams(location.search).has('cursor')) return '#events';
     const event = $('#event');
-    if (event && event.dataset.final === 'false') return '#event';
-    return undefined;
+    if (!event) return undefined;
+    if (event.dataset.final === 'false') { following = 0; return '#event'; }
+    return Date.now() < following ? '#event' : undefined;
   }
 
   let last = 0;
@@ -47,7 +51,7 @@ export const EVENT_LOG_SCRIPT = `(() => {
       const res = await fetch(replay.dataset.replay, { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json' } });
       const body = await res.json().catch(() => ({}));
       if (out) out.textContent = res.ok ? 'Replayed as ' + body.jobId + ': a new delivery with the same event id.' : 'Replay refused: ' + ((body.error && body.error.message) || res.status);
-      if (res.ok) { last = 0; await refresh('#event').catch(() => undefined); }
+      if (res.ok) { following = Date.now() + 30000; last = 0; }
       return;
     }
     const copy = e.target.closest('[data-copy]');

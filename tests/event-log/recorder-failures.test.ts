@@ -11,7 +11,7 @@ const change: ChangeJob = {
 };
 
 describe('recording when the log cannot be written', () => {
-  it('when Redis does not answer, then every stage returns at once without throwing, and each failure is counted and reported', async () => {
+  it('when Redis does not answer, then every stage returns at once without throwing, and each lost stage is counted and the failure reported', async () => {
     const redis = connectRedis({ url: `redis://127.0.0.1:${await freePort()}` }, 'producer', { autoPipelining: true });
     redis.on('error', () => undefined);
     const errors: Error[] = [];
@@ -21,9 +21,10 @@ describe('recording when the log cannot be written', () => {
       log.changes.duplicate(change, change.eventId, 'req-2');
       log.deliveries.onAttempt!({ kind: 'delivered', status: 200, durationMs: 3, eventId: change.eventId, eventType: 'com.servicenow.case.updated', instanceId: 'acme', attempt: 1 });
       log.writes.onDeadLettered!({ writeId: 'w1', instanceId: 'acme', job: { writeId: 'w1', instanceId: 'acme', request: { table: 'incident', operation: 'insert', fields: {} }, origin: { kind: 'direct' }, acceptedAt: Date.now(), attempts: [] }, reason: 'rejected', error: { code: 'bad', message: 'no' }, jobId: 'w1', deadLetteredAt: Date.now() });
-      for (let i = 0; i < 100 && errors.length < 4; i++) await new Promise((r) => setTimeout(r, 20));
-      expect(errors).toHaveLength(4);
+      for (let i = 0; i < 100 && log.recorder.failed < 4; i++) await new Promise((r) => setTimeout(r, 20));
+      // the four stages of this turn went as one write, which failed: each is counted, the failure reported
       expect(log.recorder.failed).toBe(4);
+      expect(errors.length).toBeGreaterThanOrEqual(1);
     } finally {
       await closeRedis(redis);
     }

@@ -25,8 +25,11 @@ function change(n: number, over: Partial<ChangeJob> = {}): ChangeJob {
   };
 }
 
-/** Resolves once every command sent so far on the connection was answered (the recorder never waits). */
-const settled = (redis: Redis) => redis.ping();
+/** Resolves once what the recorder sent this turn was answered (it writes at the end of the turn, and never waits). */
+const settled = async (redis: Redis) => {
+  await new Promise((r) => setImmediate(r));
+  await redis.ping();
+};
 
 describe('event log retention and search, on real Redis', () => {
   const redis = new Redis(SHARED_REDIS_URL);
@@ -107,6 +110,30 @@ describe('event log retention and search, on real Redis', () => {
       cursor = page.next;
     } while (cursor);
     expect(seen.sort()).toEqual(same.map((c) => c.eventId).sort());
+  });
+
+  it('when stages arrive out of order (delivered before retrying; a replay\'s own stage after its job delivered), then the status is the latest truth', async () => {
+    const c = change(7, { instanceId: 'races' });
+    const attempt = (n: number, kind: 'delivered' | 'retryable', jobId: string, retryInMs?: number) =>
+      log.deliveries.onAttempt!({ kind, status: kind === 'delivered' ? 200 : 503, durationMs: 5, eventId: c.eventId, eventType: 'com.servicenow.case.updated', instanceId: 'races', attempt: n, jobId, retryInMs });
+    log.changes.accepted(c);
+    attempt(2, 'delivered', c.eventId);
+    attempt(1, 'retryable', c.eventId, 100);
+    await settled(redis);
+    expect((await log.store.summary(c.eventId))?.status).toBe('delivered');
+
+    // replayed: the replay job delivers before the replay's own stage reaches Redis
+    attempt(1, 'delivered', `${c.eventId}-r1`);
+    log.replayed({ id: c.eventId, instanceId: 'races', kind: 'event', jobId: `${c.eventId}-r1`, replayOf: c.eventId });
+    await settled(redis);
+    const event = await log.store.get(c.eventId);
+    expect(event).toMatchObject({ status: 'delivered', attempts: 3 });
+    expect(event!.timeline.map((t) => t.stage)).toEqual(['received', 'attempt', 'attempt', 'attempt', 'received']);
+
+    // a replay whose job has not run yet puts the event back in the queue
+    log.replayed({ id: c.eventId, instanceId: 'races', kind: 'event', jobId: `${c.eventId}-r2`, replayOf: `${c.eventId}-r1` });
+    await settled(redis);
+    expect((await log.store.summary(c.eventId))?.status).toBe('queued');
   });
 
   it('when a duplicate arrives for an event the log does not hold, then nothing is written', async () => {
