@@ -79,6 +79,7 @@ async function recording(url: string): Promise<string[]> {
     log.deliveries.onAttempt!({ kind: 'delivered', status: 200, durationMs: 12, eventId: changes[i].eventId, eventType: events[i].type, instanceId: changes[i].instanceId, attempt: 1, inline: true, at: new Date().toISOString(), exchange });
   });
   const stats = await admin.info('commandstats');
+  if (process.env.BENCH_COMMANDSTATS) process.stdout.write(stats);
   const script = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(stats);
   await closeRedis(recordTo);
   admin.disconnect();

@@ -47,7 +47,7 @@ export interface LogWrite {
   job?: string;
 }
 
-/** One stage as the record script reads it (see record-script.ts). */
+/** One stage as the record script reads it (see record-script.ts); `t` and `b` are positions of the texts among its arguments. */
 interface ScriptOp {
   i: string;
   n: string;
@@ -55,16 +55,18 @@ interface ScriptOp {
   r: number;
   s?: string;
   e?: string;
-  t?: string;
-  b?: string;
+  t?: number;
+  b?: number;
   c?: string;
   j?: string;
   f?: string[];
   q?: string[];
 }
 
-/** Most stages in one script call: a call runs alone in Redis, so it must stay short (~1 ms). */
-const MAX_BATCH = 100;
+/** Most stages in one script call: a call runs alone in Redis, so it must stay short (well under 1 ms). */
+const MAX_BATCH = 25;
+/** The script's arguments before the texts (see record-script.ts). */
+const FIXED_ARGS = 10;
 
 /**
  * The write side of the event log: stages report to it and it never answers back. What one event-loop turn
@@ -79,6 +81,7 @@ export class EventRecorder {
   private readonly maxEntries: number;
   private readonly now: () => number;
   private pending: ScriptOp[] = [];
+  private texts: string[] = [];
   private scheduled = false;
   private failures = 0;
 
@@ -118,10 +121,12 @@ export class EventRecorder {
   private flush(): void {
     this.scheduled = false;
     const ops = this.pending;
+    const texts = this.texts;
     if (ops.length === 0) return;
     this.pending = [];
+    this.texts = [];
     const p = this.keys.prefixes;
-    this.script(this.keys.all(), String(this.now()), String(this.ttlMs), String(this.options.maxPerInstance), String(this.maxEntries), p.meta, p.body, p.line, p.instance, p.term, JSON.stringify(ops))
+    this.script(this.keys.all(), String(this.now()), String(this.ttlMs), String(this.options.maxPerInstance), String(this.maxEntries), p.meta, p.body, p.line, p.instance, p.term, JSON.stringify(ops), ...texts)
       .catch((err: Error) => this.fail(err, ops.length));
   }
 
@@ -129,8 +134,8 @@ export class EventRecorder {
     const op: ScriptOp = { i: w.id, n: w.instanceId, m: w.mode, r: w.receivedAt };
     if (w.status) op.s = w.status;
     if (w.reason) op.e = w.reason;
-    if (w.entry) op.t = JSON.stringify(w.entry);
-    if (w.body) op.b = w.body;
+    if (w.entry) op.t = this.text(JSON.stringify(w.entry));
+    if (w.body) op.b = this.text(w.body);
     if (w.count) op.c = w.count;
     if (w.job) op.j = w.job;
     const fields = Object.entries(w.fields ?? {}).flatMap(([k, v]) => (v === undefined || v === '' ? [] : [k, String(v)]));
@@ -138,6 +143,12 @@ export class EventRecorder {
     const terms = [...new Set((w.terms ?? []).map(normalTerm).filter((t): t is string => t !== undefined))];
     if (terms.length) op.q = terms;
     return op;
+  }
+
+  /** Queues a text as an argument of this turn's call; its position among the script's ARGV (1-based). */
+  private text(value: string): number {
+    this.texts.push(value);
+    return FIXED_ARGS + this.texts.length;
   }
 
   private fail(err: Error, stages: number): void {
