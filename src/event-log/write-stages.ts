@@ -41,7 +41,7 @@ export function writeStages(recorder: EventRecorder): WriteEnqueueObserver & Wri
           count: 'attempts',
           job: r.jobId,
           entry: {
-            stage: 'attempt', at: Date.parse(r.at) || Date.now(), attempt: r.attempt, outcome: r.outcome, ms: r.durationMs,
+            stage: 'attempt', at: Date.parse(r.at) || Date.now(), attempt: r.attempt, ...(r.jobId ? { jobId: r.jobId } : {}), outcome: r.outcome, ms: r.durationMs,
             ...(r.status !== undefined ? { status: r.status } : {}), ...(r.error ? { error: r.error } : {}), ...(r.retryInMs !== undefined ? { retryInMs: r.retryInMs } : {}),
             ...(r.result ? { result: { ...r.result } } : {}),
           },

@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import type { EventLog } from '../event-log/event-log';
 import { encodeCursor, parseEventQuery } from '../event-log/event-query';
 import { AppError } from '../lib/errors';
@@ -11,6 +11,13 @@ import { EVENT_LOG_SCRIPT } from '../ops/event-log-script';
 import { EVENT_LOG_CSS } from '../ops/event-log-style';
 import type { LoggedReplay } from '../ops/logged-replay';
 import { requireAdmin } from './admin-auth';
+import { escapeHtml, sendErrorPage, wantsHtml } from './html-page';
+
+/** A browser asking for an event the log does not hold gets a page that says so, with the way back. */
+const notLoggedPage: ErrorRequestHandler = (err, req, res, next) => {
+  if (!(err instanceof AppError) || err.httpStatus !== 404 || !wantsHtml(req)) return next(err);
+  sendErrorPage(res, err, 'snowgate: not in the event log', `<h1>Not in the event log</h1><p>${escapeHtml(err.message)}.</p><p><a href="${EVENT_LOG_PATH}">All events</a></p>`);
+};
 
 /** What the event log's routes need. */
 export interface EventLogRoutesDeps {
@@ -80,5 +87,6 @@ export function createEventLogRoutes(deps: EventLogRoutesDeps): Router {
   });
 
   router.use([EVENT_LOG_PATH, '/ops/api/events'], opsSignInPage('the event log', 'Open the event log'));
+  router.use(EVENT_LOG_PATH, notLoggedPage);
   return router;
 }

@@ -169,10 +169,29 @@ describe('the event log, on the whole walk (simulator, gateway, real subscriber)
     ]);
   });
 
-  it('when asked with a bad filter or for an unknown event, then 400 or 404 in the error shape', async () => {
+  it('when a write is refused by ServiceNow, then it is dead-lettered in the log with ServiceNow\'s answer, and its replay from the log runs it again under the same write id', async () => {
+    const accepted = await api(p, 'POST', '/instances/acme/writes', { table: 'u_no_such_table', operation: 'insert', fields: { short_description: 'nowhere' } });
+    const id = accepted.body.id as string;
+    const dead = await logged(p, id, (e) => e.status === 'dead_lettered');
+    expect(dead).toMatchObject({ kind: 'write', reason: 'rejected', attempts: 1 });
+    expect(attempts(dead)[0]).toMatchObject({ outcome: 'rejected', status: expect.any(Number) });
+    expect(dead.timeline.at(-1)).toMatchObject({ stage: 'dead_lettered', reason: 'rejected', message: expect.any(String) });
+
+    const replayed = await api(p, 'POST', `/ops/api/events/${id}/replay`);
+    expect(replayed).toMatchObject({ status: 200, body: { id, kind: 'write', jobId: `${id}-r1` } });
+    const again = await logged(p, id, (e) => e.attempts === 2 && e.status === 'dead_lettered');
+    expect(stages(again)).toEqual(['received:direct', expect.stringMatching(/^attempt:4\d\d$/), 'dead_lettered', 'received:replay', expect.stringMatching(/^attempt:4\d\d$/), 'dead_lettered']);
+    expect(attempts(again)[1]).toMatchObject({ jobId: `${id}-r1` });
+  });
+
+  it('when asked with a bad filter or for an unknown event, then 400 or 404 in the error shape; /ops leads to the log', async () => {
+    expect((await fetch(`${p.gateway.url}/ops`, { redirect: 'manual' })).headers.get('location')).toBe('/ops/events');
     expect(await api(p, 'GET', '/ops/api/events?status=lost')).toMatchObject({ status: 400, body: { error: { code: 'invalid_filter' } } });
     expect(await api(p, 'GET', '/ops/api/events?cursor=bm90LWEtY3Vyc29y')).toMatchObject({ status: 400, body: { error: { code: 'invalid_filter' } } });
     expect(await api(p, 'GET', '/ops/api/events/no-such-event-0000')).toMatchObject({ status: 404, body: { error: { code: 'event_not_found' } } });
+    const page = await fetch(`${p.gateway.url}/ops/events/no-such-event-0000`, { headers: { ...{ authorization: ADMIN }, accept: 'text/html' } });
+    expect(page.status).toBe(404);
+    expect(await page.text()).toContain('Not in the event log');
     expect((await fetch(`${p.gateway.url}/ops/api/events`)).status).toBe(401);
   });
 });
