@@ -66,6 +66,7 @@ async function recording(url: string): Promise<string[]> {
       for (let i = start; i < Math.min(EVENTS, start + TURN); i++) stage(i);
       await new Promise((r) => setImmediate(r));
     }
+    log.recorder.flush();
     await recordTo.ping();
     const js = cpuMs(before);
     return { js: js / EVENTS, redis: ((await redisCpuMs(admin)) - redisBefore) / EVENTS };

@@ -150,8 +150,7 @@ function openEventLog(settings: EnvSettings, target: { url: string; cluster: boo
   if (settings.eventLog.maxPerInstance === 0) return undefined;
   const recordTo = connectRedis(target, 'producer', { autoPipelining: true });
   recordTo.on('error', (err) => logger.debug('redis event-log connection error', { err: err.message }));
-  shutdown.add('redis event-log connection', () => closeRedis(recordTo));
-  return createEventLog({
+  const log = createEventLog({
     recordTo,
     readFrom,
     prefix: settings.queuePrefix,
@@ -162,6 +161,12 @@ function openEventLog(settings: EnvSettings, target: { url: string; cluster: boo
       logger.debug('event log: a stage was not recorded', { err: err.message });
     },
   });
+  // closed after the roles (closers run in reverse): their last stages are sent, then the connection quits
+  shutdown.add('redis event-log connection', () => {
+    log.recorder.flush();
+    return closeRedis(recordTo);
+  });
+  return log;
 }
 
 /**

@@ -38,12 +38,12 @@ export async function runBackfillCommand(args: BackfillArgs, options: ResolveOpt
   const redis = await connectCommandRedis(resolved);
   const intake = createIntakeQueue(redis, settings.queuePrefix);
   const ingest = createIngestQueue(redis, settings.queuePrefix);
+  // the backfilled changes enter the event log like any other (source backfill); sent before the connection closes
+  const { eventLog } = settings;
+  const log = eventLog.maxPerInstance > 0 ? createEventLog({ recordTo: redis, readFrom: redis, prefix: settings.queuePrefix, ...eventLog }) : undefined;
   try {
     const { instance } = await findInstance(resolved, args.instanceId, redis);
     const tokens = new TokenManager({ redis, encryptionKey: settings.encryptionKey, instances: new InstanceRegistry([instance]), keyPrefix: `${settings.queuePrefix}:tokens`, logger });
-    const { eventLog } = settings;
-    // the backfilled changes enter the event log like any other (source backfill); the connection's close flushes them
-    const log = eventLog.maxPerInstance > 0 ? createEventLog({ recordTo: redis, readFrom: redis, prefix: settings.queuePrefix, ...eventLog }) : undefined;
     let current = '';
     const summary = await runBackfill({
       instance,
@@ -62,6 +62,7 @@ export async function runBackfillCommand(args: BackfillArgs, options: ResolveOpt
     if (current) process.stderr.write('\n');
     printSummary(summary);
   } finally {
+    log?.recorder.flush();
     await intake.close().catch(() => undefined);
     await ingest.close().catch(() => undefined);
     await closeRedis(redis);

@@ -25,9 +25,9 @@ function change(n: number, over: Partial<ChangeJob> = {}): ChangeJob {
   };
 }
 
-/** Resolves once what the recorder sent this turn was answered (it writes at the end of the turn, and never waits). */
-const settled = async (redis: Redis) => {
-  await new Promise((r) => setImmediate(r));
+/** Resolves once what the recorders hold was written (they batch for a few ms, and never wait for Redis). */
+const settled = async (redis: Redis, ...logs: Array<{ recorder: { flush(): void } }>) => {
+  for (const l of logs) l.recorder.flush();
   await redis.ping();
 };
 
@@ -50,7 +50,7 @@ describe('event log retention and search, on real Redis', () => {
     log.changes.accepted(other);
     const changes = Array.from({ length: 8 }, (_, i) => change(i + 1, { receivedAt: Date.now() + i }));
     for (const c of changes) log.changes.accepted(c, `req-${c.sysModCount}`);
-    await settled(redis);
+    await settled(redis, log);
 
     const page = await log.store.list({ instanceId: 'acme', limit: 50 });
     expect(page.events.map((e) => e.id)).toEqual(changes.slice(3).reverse().map((c) => c.eventId));
@@ -61,10 +61,11 @@ describe('event log retention and search, on real Redis', () => {
 
   it('when events are older than SNOWGATE_EVENT_LOG_DAYS, then the next event recorded drops them, and their keys expire by themselves', async () => {
     let now = Date.now() - 8 * DAY;
-    const stages = changeStages(new EventRecorder(redis, { prefix, days: 7, maxPerInstance: 100, now: () => now }));
+    const recorder = new EventRecorder(redis, { prefix, days: 7, maxPerInstance: 100, now: () => now });
+    const stages = changeStages(recorder);
     const old = change(1, { instanceId: 'initech', receivedAt: now });
     stages.accepted(old);
-    await settled(redis);
+    await settled(redis, { recorder });
     expect((await log.store.list({ instanceId: 'initech', limit: 10 })).events.map((e) => e.id)).toEqual([old.eventId]);
     const ttl = await redis.pttl(log.store.keys.meta(old.eventId));
     expect(ttl).toBeGreaterThan(6 * DAY);
@@ -73,7 +74,7 @@ describe('event log retention and search, on real Redis', () => {
     now = Date.now();
     const fresh = change(2, { instanceId: 'initech' });
     stages.accepted(fresh);
-    await settled(redis);
+    await settled(redis, { recorder });
     expect((await log.store.list({ instanceId: 'initech', limit: 10 })).events.map((e) => e.id)).toEqual([fresh.eventId]);
     expect(await redis.exists(log.store.keys.meta(old.eventId))).toBe(0);
     expect(await redis.zscore(log.store.keys.all(), old.eventId)).toBeNull();
@@ -84,7 +85,7 @@ describe('event log retention and search, on real Redis', () => {
     const comment = change(0, { instanceId: 'umbrella', table: 'sys_journal_field', operation: 'insert', record: { element: 'comments', element_id: kase.sysId, value: 'hello' } });
     log.changes.accepted(kase);
     log.changes.accepted(comment);
-    await settled(redis);
+    await settled(redis, log);
 
     const byNumber = await log.store.list({ q: kase.record.number.toLowerCase(), limit: 10 });
     expect(byNumber.events.map((e) => e.id)).toEqual([kase.eventId]);
@@ -101,7 +102,7 @@ describe('event log retention and search, on real Redis', () => {
     const same = Array.from({ length: 5 }, (_, i) => change(i, { instanceId: 'paged', receivedAt: at }));
     const paged = createEventLog({ recordTo: redis, readFrom: redis, prefix, days: 7, maxPerInstance: 100 });
     for (const c of same) paged.changes.accepted(c);
-    await settled(redis);
+    await settled(redis, paged);
     const seen: string[] = [];
     let cursor;
     do {
@@ -119,27 +120,27 @@ describe('event log retention and search, on real Redis', () => {
     log.changes.accepted(c);
     attempt(2, 'delivered', c.eventId);
     attempt(1, 'retryable', c.eventId, 100);
-    await settled(redis);
+    await settled(redis, log);
     expect((await log.store.summary(c.eventId))?.status).toBe('delivered');
 
     // replayed: the replay job delivers before the replay's own stage reaches Redis
     attempt(1, 'delivered', `${c.eventId}-r1`);
     log.replayed({ id: c.eventId, instanceId: 'races', kind: 'event', jobId: `${c.eventId}-r1`, replayOf: c.eventId });
-    await settled(redis);
+    await settled(redis, log);
     const event = await log.store.get(c.eventId);
     expect(event).toMatchObject({ status: 'delivered', attempts: 3 });
     expect(event!.timeline.map((t) => t.stage)).toEqual(['received', 'attempt', 'attempt', 'attempt', 'received']);
 
     // a replay whose job has not run yet puts the event back in the queue
     log.replayed({ id: c.eventId, instanceId: 'races', kind: 'event', jobId: `${c.eventId}-r2`, replayOf: `${c.eventId}-r1` });
-    await settled(redis);
+    await settled(redis, log);
     expect((await log.store.summary(c.eventId))?.status).toBe('queued');
   });
 
   it('when a duplicate arrives for an event the log does not hold, then nothing is written', async () => {
     const ghost = crypto.randomUUID();
     log.changes.duplicate(change(1), ghost, 'req-x');
-    await settled(redis);
+    await settled(redis, log);
     expect(await redis.exists(log.store.keys.meta(ghost), log.store.keys.line(ghost))).toBe(0);
   });
 });
