@@ -2,10 +2,10 @@
  * npm run bench:event-log-cost — what recording costs, apart from everything else (the end-to-end benchmark's
  * CPU per event moves by more than this with the machine's load). Against a private Redis, records
  * BENCH_EVENTS events (default 20000) the way the gateway does — the api's `received`, the worker's `enriched`
- * (a 2.5 KB CloudEvent body, three ServiceNow calls) and a delivered attempt with its exchange — 200 events per
- * event-loop turn on an auto-pipelined connection, and prints the CPU each side spends per event: the
+ * (a 2.5 KB CloudEvent body, three ServiceNow calls) and a delivered attempt with its exchange — BENCH_PER_TURN
+ * per event-loop turn (default 200) BENCH_GAP_MS apart (default 0) on an auto-pipelined connection, and prints the CPU each side spends per event: the
  * process's own (building the stage, encoding the command, reading the answer) and Redis's (its `INFO cpu`
- * and `commandstats` for the script). Then sends 2000 events to a local subscriber with and without the
+ * and `commandstats` for the script), less what the same loop costs when it reports nothing. Then sends 2000 events to a local subscriber with and without the
  * response capture the log asks of `sendEvent`, and prints the difference. Figures, not a test.
  */
 import crypto from 'node:crypto';
@@ -21,7 +21,9 @@ import { instanceFor, SIGNATURE_KEY } from '../tests/events/fixtures';
 import { benchRedis, machine } from './bench-kit';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
-const TURN = 200;
+/** Events reported per event-loop turn, and the pause between turns: 200 and 0 is a busy process; 2 and 10 ms a quiet one (~200 events/s). */
+const TURN = Number(process.env.BENCH_PER_TURN ?? 200);
+const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 0);
 
 function changeOf(i: number): ChangeJob {
   return {
@@ -64,28 +66,31 @@ async function recording(url: string): Promise<string[]> {
     const before = process.cpuUsage();
     for (let start = 0; start < EVENTS; start += TURN) {
       for (let i = start; i < Math.min(EVENTS, start + TURN); i++) stage(i);
-      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => (GAP_MS ? setTimeout(r, GAP_MS) : setImmediate(r)));
     }
     log.recorder.flush();
     await recordTo.ping();
     const js = cpuMs(before);
     return { js: js / EVENTS, redis: ((await redisCpuMs(admin)) - redisBefore) / EVENTS };
   };
-  const api = await side((i) => log.changes.accepted(changes[i], 'req'));
-  const worker = await side((i) => {
+  // the same loop reporting nothing: what the process and Redis spend anyway (timers, pings), taken off the figures
+  const idle = await side(() => undefined);
+  const net = (x: { js: number; redis: number }) => ({ js: x.js - idle.js, redis: x.redis - idle.redis });
+  const api = net(await side((i) => log.changes.accepted(changes[i], 'req')));
+  const worker = net(await side((i) => {
     const trace = log.changes.traceOf(changes[i]);
     trace.cache('state', false);
     for (const table of ['sn_customerservice_case', 'customer_account', 'customer_contact']) trace.call({ api: 'table', table, status: 200, ms: 25, records: 4 });
     log.changes.enriched(changes[i], events[i], trace);
     log.deliveries.onAttempt!({ kind: 'delivered', status: 200, durationMs: 12, eventId: changes[i].eventId, eventType: events[i].type, instanceId: changes[i].instanceId, attempt: 1, inline: true, at: new Date().toISOString(), exchange });
-  });
+  }));
   const stats = await admin.info('commandstats');
   if (process.env.BENCH_COMMANDSTATS) process.stdout.write(stats);
   const script = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(stats);
   await closeRedis(recordTo);
   admin.disconnect();
   return [
-    `recording ${EVENTS} events (5 instances, 10000 kept each), ${TURN} per event-loop turn:`,
+    `recording ${EVENTS} events (5 instances, 10000 kept each), ${TURN} per event-loop turn${GAP_MS ? `, ${GAP_MS} ms apart` : ''}:`,
     `  api side (received):                  process ${(api.js * 1000).toFixed(0)} µs, redis ${(api.redis * 1000).toFixed(0)} µs per event`,
     `  worker side (enriched + attempt):     process ${(worker.js * 1000).toFixed(0)} µs, redis ${(worker.redis * 1000).toFixed(0)} µs per event`,
     script ? `  redis, the script alone:              ${(Number(script[2]) / Number(script[1])).toFixed(1)} µs per call (${script[1]} calls)` : '',

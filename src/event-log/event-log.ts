@@ -27,6 +27,7 @@ export interface EventLog {
   replayed(report: ReplayReport): void;
 }
 
+/** Where the log records and reads, and how much it keeps (SNOWGATE_EVENT_LOG_DAYS, SNOWGATE_EVENT_LOG_MAX). */
 export interface EventLogOptions {
   /** Where stages are recorded: an auto-pipelined connection that fails fast (nothing piles up while Redis is away). */
   recordTo: RedisClient;

@@ -18,7 +18,10 @@ export interface EventRecorderOptions {
   maxEntries?: number;
   /** Called when a write to the log failed (it is dropped): count it, log it at debug. */
   onError?: (err: Error) => void;
-  /** How long stages wait to be written together (default 10 ms): one call carries many, however busy the process. */
+  /**
+   * How long stages wait to be written together (default 25 ms): a busy process sends one call for many events,
+   * a quiet one at most 40 calls a second (each is a round trip the process wakes up for).
+   */
   flushMs?: number;
   now?: () => number;
 }
@@ -115,7 +118,7 @@ export class EventRecorder {
     }
     if (this.pending.length >= MAX_BATCH) this.flush();
     else if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), this.options.flushMs ?? 10);
+      this.timer = setTimeout(() => this.flush(), this.options.flushMs ?? 25);
       this.timer.unref();
     }
   }

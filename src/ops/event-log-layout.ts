@@ -2,8 +2,9 @@ import type { RequestHandler } from 'express';
 import { html, type SafeHtml } from '../http/html-template';
 import type { EventStatus } from '../event-log/event-entry';
 
-/** Where the event log's pages and assets live. */
+/** Where the event log's pages live (the cookie the dashboard login sets is scoped to `/ops`). */
 export const EVENT_LOG_PATH = '/ops/events';
+/** The pages' script and stylesheet (public: they hold nothing but code). */
 export const EVENT_LOG_ASSETS = { script: '/ops/assets/event-log.js', style: '/ops/assets/event-log.css' };
 
 /** The pages run only their own script and stylesheet: nothing inline, nothing from elsewhere. */

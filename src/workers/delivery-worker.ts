@@ -106,7 +106,13 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     const eventId = String(job.data.event.id);
     void (async () => {
       if (await deadLetters.get(eventId)) return;
-      await deadLetters.add({ event: job.data.event, instanceId: job.data.instanceId, reason: 'retries_exhausted', message: err.message, attempts: job.data.attempts, deliveryJobId: job.id ?? eventId, deadLetteredAt: Date.now() });
+      const entry = { event: job.data.event, instanceId: job.data.instanceId, reason: 'retries_exhausted' as const, message: err.message, attempts: job.data.attempts, deliveryJobId: job.id ?? eventId, deadLetteredAt: Date.now() };
+      await deadLetters.add(entry);
+      try {
+        deps.hooks?.onDeadLettered?.(entry); // metrics and the event log hear of it like any other dead letter
+      } catch {
+        // a hook must never break delivery
+      }
       if (job.data.lane && deps.lanes) await deps.lanes.leave(job.data.lane, eventId);
       logger.warn('event dead-lettered after failing outside delivery', { eventId, instanceId: job.data.instanceId, err: err.message });
     })().catch((e: Error) => logger.warn('could not dead-letter a failed delivery', { eventId, err: e.message }));
