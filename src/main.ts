@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './lib/logger';
 import { closeRedis, connectRedis, type RedisClient } from './lib/redis-connections';
 import { Shutdown } from './lib/shutdown';
 import { Metrics } from './ops/metrics';
+import { createEventLog, type EventLog } from './event-log/event-log';
 import { closeOpsQueues, openOpsQueues } from './ops/ops-queues';
 import { DeliveryProducer } from './queues/delivery-producer';
 import { releaseDeliveries } from './queues/held-deliveries';
@@ -66,6 +67,8 @@ export interface SnowgateParts {
   metrics: Metrics;
   /** One handle per queue, for the dashboard, the ops API and the queue-depth metric. */
   opsQueues: Queue[];
+  /** Every event's and write's life, as the stages report it; absent when SNOWGATE_EVENT_LOG_MAX=0. */
+  eventLog?: EventLog;
 }
 
 export interface RunningSnowgate extends SnowgateParts {
@@ -129,13 +132,41 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
   });
   metrics.setBreakerSource(() => breaker.states(registry.list().filter((i) => i.events.callbackUrl).map((i) => i.id)));
   watchInstanceChanges(registry, deliveries, breaker, tokens, logger);
+  const eventLog = openEventLog(settings, target, producer, metrics, logger, shutdown);
 
-  const parts: SnowgateParts = { settings, logger, registry, store, producer, commands, intakeQueue, claims, ingestQueue, writeQueue, writeLedger, tokens, clients, deliveries, breaker, metrics, opsQueues };
+  const parts: SnowgateParts = { settings, logger, registry, store, producer, commands, intakeQueue, claims, ingestQueue, writeQueue, writeLedger, tokens, clients, deliveries, breaker, metrics, opsQueues, eventLog };
   const { role } = settings;
   if (role === 'all' || role === 'worker') startWorkerRole(parts, shutdown);
   if (role === 'all' || role === 'scheduler') await startSchedulerRole(parts, shutdown);
   const http = role === 'all' || role === 'api' ? await startApiRole(parts, shutdown, options.routers?.(parts) ?? []) : await startOpsListener(parts, shutdown);
   return { ...parts, http, shutdown, close: () => shutdown.run('close') };
+}
+
+/**
+ * The event log, recording on a connection of its own: auto-pipelined (a stage costs no round trip) and failing
+ * fast like the request path, so that while Redis is away stages are counted and dropped, never queued up in memory.
+ */
+function openEventLog(settings: EnvSettings, target: { url: string; cluster: boolean }, readFrom: RedisClient, metrics: Metrics, logger: Logger, shutdown: Shutdown): EventLog | undefined {
+  if (settings.eventLog.maxPerInstance === 0) return undefined;
+  const recordTo = connectRedis(target, 'producer', { autoPipelining: true });
+  recordTo.on('error', (err) => logger.debug('redis event-log connection error', { err: err.message }));
+  const log = createEventLog({
+    recordTo,
+    readFrom,
+    prefix: settings.queuePrefix,
+    days: settings.eventLog.days,
+    maxPerInstance: settings.eventLog.maxPerInstance,
+    onError: (err) => {
+      metrics.eventLogError();
+      logger.debug('event log: a stage was not recorded', { err: err.message });
+    },
+  });
+  // closed after the roles (closers run in reverse): their last stages are sent, then the connection quits
+  shutdown.add('redis event-log connection', () => {
+    log.recorder.flush();
+    return closeRedis(recordTo);
+  });
+  return log;
 }
 
 /**

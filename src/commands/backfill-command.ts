@@ -1,5 +1,6 @@
 import { resolveConfig, type ResolveOptions } from '../config/resolve-config';
 import { ChangeEnqueuer } from '../ingest/change-enqueuer';
+import { createEventLog } from '../event-log/event-log';
 import { InstanceRegistry } from '../instances/instance-registry';
 import { createLogger } from '../lib/logger';
 import { closeRedis } from '../lib/redis-connections';
@@ -37,6 +38,9 @@ export async function runBackfillCommand(args: BackfillArgs, options: ResolveOpt
   const redis = await connectCommandRedis(resolved);
   const intake = createIntakeQueue(redis, settings.queuePrefix);
   const ingest = createIngestQueue(redis, settings.queuePrefix);
+  // the backfilled changes enter the event log like any other (source backfill); sent before the connection closes
+  const { eventLog } = settings;
+  const log = eventLog.maxPerInstance > 0 ? createEventLog({ recordTo: redis, readFrom: redis, prefix: settings.queuePrefix, ...eventLog }) : undefined;
   try {
     const { instance } = await findInstance(resolved, args.instanceId, redis);
     const tokens = new TokenManager({ redis, encryptionKey: settings.encryptionKey, instances: new InstanceRegistry([instance]), keyPrefix: `${settings.queuePrefix}:tokens`, logger });
@@ -44,7 +48,7 @@ export async function runBackfillCommand(args: BackfillArgs, options: ResolveOpt
     const summary = await runBackfill({
       instance,
       client: new ServiceNowClient(instance, tokens),
-      enqueuer: new ChangeEnqueuer({ intake, ingest, claims: new ChangeClaims(redis, settings.queuePrefix) }, { timeoutMs: 10_000 }),
+      enqueuer: new ChangeEnqueuer({ intake, ingest, claims: new ChangeClaims(redis, settings.queuePrefix) }, { timeoutMs: 10_000, observer: log?.changes }),
       redis,
       prefix: settings.queuePrefix,
       since: args.since,
@@ -58,6 +62,7 @@ export async function runBackfillCommand(args: BackfillArgs, options: ResolveOpt
     if (current) process.stderr.write('\n');
     printSummary(summary);
   } finally {
+    log?.recorder.flush();
     await intake.close().catch(() => undefined);
     await ingest.close().catch(() => undefined);
     await closeRedis(redis);

@@ -74,6 +74,13 @@ export interface EnvSettings {
   sandbox?: boolean;
   /** SNOWGATE_SIMULATOR_PORT — where the sandbox's ServiceNow simulator listens (default 3100; 0 = any free port). */
   simulatorPort: number;
+  /** The event log: every event's and write's life, kept in Redis (see EventRecorder). */
+  eventLog: {
+    /** SNOWGATE_EVENT_LOG_DAYS — how long an event is kept after it was received (default 7, 1 to 365). */
+    days: number;
+    /** SNOWGATE_EVENT_LOG_MAX — most events kept per instance, the oldest dropped first (default 10000; 0 turns the log off). */
+    maxPerInstance: number;
+  };
 }
 
 /** Default port of the sandbox's simulator and of `snowgate simulator`. */
@@ -205,5 +212,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvSettings {
     deliveryRetryDelaysMs: deliverySchedule(env),
     writeRetryDelaysMs: retrySteps(env, 'SNOWGATE_WRITE_SCHEDULE', DEFAULT_WRITE_STEPS),
     breaker: breakerSettings(env),
+    eventLog: { days: integer(env, 'SNOWGATE_EVENT_LOG_DAYS', 7, 1, 365), maxPerInstance: integer(env, 'SNOWGATE_EVENT_LOG_MAX', 10_000, 0, 1_000_000) },
   };
 }

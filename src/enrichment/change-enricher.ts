@@ -5,6 +5,7 @@ import { enrichAttachment } from './attachment-enricher';
 import { enrichCase } from './case-enricher';
 import type { EnrichmentApi } from './enrichment-api';
 import type { Enricher, EnrichmentContext } from './enrichment-context';
+import { tracedContext, type EnrichmentTrace } from './enrichment-trace';
 import { enrichJournal } from './journal-enricher';
 import { deletedData, enrichRecord } from './record-enricher';
 import { RecordReader } from './record-reader';
@@ -39,18 +40,20 @@ export class ChangeEnricher {
 
   constructor(private readonly options: ChangeEnricherOptions) {}
 
-  async enrich(change: ChangeJob, instance: Instance): Promise<object> {
+  /** The change's event data; what it took (ServiceNow calls, cache hits) is reported to `trace`. */
+  async enrich(change: ChangeJob, instance: Instance, trace?: EnrichmentTrace): Promise<object> {
+    const ctx = trace ? tracedContext(this.context(instance), trace) : this.context(instance);
     if (change.operation === 'delete') {
-      if (change.table === 'sys_attachment') return (await enrichAttachmentDeleted(change, this.context(instance))).data as object;
+      if (change.table === 'sys_attachment') return (await enrichAttachmentDeleted(change, ctx)).data as object;
       return deletedData(change);
     }
-    const ctx = this.context(instance);
     const enricher = ENRICHERS[change.table] ?? enrichRecord;
     if (!isMutableTable(change.table)) return (await enricher(change, ctx)).data as object;
 
     const { stateCache } = this.options;
     const wanted = Number(change.sysModCount);
     const cached = await stateCache.get<object>(instance.id, change.table, change.sysId);
+    trace?.cache('state', cached !== undefined && cached.modCount >= wanted);
     const state = cached && cached.modCount >= wanted
       ? cached
       : await stateCache.putIfNewer(instance.id, change.table, change.sysId, await enricher(change, ctx).then((e) => ({ modCount: e.modCount, data: e.data as object })));

@@ -8,8 +8,8 @@ import type { SummaryCache } from './summary-cache';
 export interface EnrichmentContext {
   instance: Instance;
   api: EnrichmentApi;
-  reader: RecordReader;
-  summaries: SummaryCache;
+  reader: Pick<RecordReader, 'read'>;
+  summaries: Pick<SummaryCache, 'get' | 'forget'>;
   /** Largest attachment whose bytes are hashed (default 25 MiB). */
   attachmentMaxBytes: number;
 }

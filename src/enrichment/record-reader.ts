@@ -1,8 +1,10 @@
 import type { EnrichmentApi, ServiceNowRow } from './enrichment-api';
+import { failedStatus, type EnrichmentTrace } from './enrichment-trace';
 
 interface Waiter {
   resolve: (row: ServiceNowRow | undefined) => void;
   reject: (err: unknown) => void;
+  trace?: EnrichmentTrace;
 }
 
 interface Batch {
@@ -33,8 +35,11 @@ export class RecordReader {
     this.windowMs = options.windowMs ?? 15;
   }
 
-  /** The record with display values (`sysparm_display_value=all`), or undefined when it does not exist. */
-  read(table: string, sysId: string): Promise<ServiceNowRow | undefined> {
+  /**
+   * The record with display values (`sysparm_display_value=all`), or undefined when it does not exist. The
+   * query that reads it is reported to `trace` (and to the trace of every other read it served).
+   */
+  read(table: string, sysId: string, trace?: EnrichmentTrace): Promise<ServiceNowRow | undefined> {
     return new Promise((resolve, reject) => {
       let batch = this.batches.get(table);
       if (!batch) {
@@ -43,7 +48,7 @@ export class RecordReader {
         batch.timer = setTimeout(() => this.flush(table), this.windowMs);
       }
       const list = batch.waiters.get(sysId) ?? [];
-      list.push({ resolve, reject });
+      list.push({ resolve, reject, trace });
       batch.waiters.set(sysId, list);
       if (batch.waiters.size >= this.maxBatch) this.flush(table);
     });
@@ -56,17 +61,27 @@ export class RecordReader {
     clearTimeout(batch.timer);
     const ids = [...batch.waiters.keys()];
     this.options.onQuery?.(table, ids.length);
+    const started = Date.now();
     this.api
       .queryTable(table, { query: `sys_idIN${ids.join(',')}`, displayValue: 'all', limit: ids.length })
       .then((rows) => {
+        reportCall(batch, { api: 'table', table, status: 200, ms: Date.now() - started, records: ids.length });
         const byId = new Map<string, ServiceNowRow>();
         for (const row of rows) byId.set(fieldValue(row.sys_id), row);
         for (const [id, waiters] of batch.waiters) for (const w of waiters) w.resolve(byId.get(id));
       })
       .catch((err) => {
+        reportCall(batch, { api: 'table', table, status: failedStatus(err), ms: Date.now() - started, records: ids.length, error: (err as Error).message });
         for (const waiters of batch.waiters.values()) for (const w of waiters) w.reject(err);
       });
   }
+}
+
+/** Reports one query to every trace among its waiters, once each. */
+function reportCall(batch: Batch, call: Parameters<EnrichmentTrace['call']>[0]): void {
+  const traces = new Set<EnrichmentTrace>();
+  for (const waiters of batch.waiters.values()) for (const w of waiters) if (w.trace) traces.add(w.trace);
+  for (const trace of traces) trace.call(call);
 }
 
 /** The raw value of a field in any display-value shape (`"x"`, `{value}`, `{display_value, value}`). */

@@ -9,6 +9,20 @@ export type OutcomeKind =
   /** Any other answer (other 4xx, 3xx, 1xx), a refused target or a missing configuration: no retry can help. */
   | 'permanent';
 
+/**
+ * One exchange with the subscriber as the event log keeps it: the target (credentials redacted), the request
+ * headers with the signature redacted, and the answer's headers and first bytes.
+ */
+export interface AttemptExchange {
+  url: string;
+  requestHeaders: Record<string, string>;
+  responseHeaders?: Record<string, string>;
+  responseBody?: string;
+  responseTruncated?: boolean;
+  /** The body sent, when it is not the CloudEvent itself (another notification format). */
+  sentBody?: string;
+}
+
 /** The result of one attempt, as `sendEvent` reports it. */
 export interface AttemptOutcome {
   kind: OutcomeKind;
@@ -22,6 +36,8 @@ export interface AttemptOutcome {
   durationMs: number;
   /** The subscriber's Retry-After, in milliseconds from now, when it sent a usable one. */
   retryAfterMs?: number;
+  /** The exchange, when the send was asked to capture it (see SendOptions.captureBytes). */
+  exchange?: AttemptExchange;
 }
 
 /** Classifies an HTTP status (CONTRACT §4): 2xx delivered; 408/429/5xx retryable; 410 gone; anything else permanent. */

@@ -79,11 +79,29 @@ export interface AttemptReport extends AttemptOutcome {
   attempt: number;
   /** The delay chosen before the next attempt (Retry-After or backoff), when a retry was scheduled. */
   retryInMs?: number;
+  /** When it was sent, RFC 3339. */
+  at?: string;
+  /** The delivery job (`{eventId}-r{n}` for a replay); absent for the inline first attempt. */
+  jobId?: string;
+  /** Made inline by the ingest worker, right after enrichment. */
+  inline?: boolean;
+  /** Sent as the probe of an open circuit breaker. */
+  probe?: boolean;
 }
 
-/** Callbacks for metrics and logs; they must not throw (errors are caught and ignored). */
+/** A delivery the subscriber's open circuit breaker holds, reported to {@link DeliveryHooks.onHeld}. */
+export interface HoldReport {
+  eventId: string;
+  instanceId: string;
+  jobId: string;
+  /** When it looks again by itself, should no probe or release wake it first. */
+  recheckInMs: number;
+}
+
+/** Callbacks for metrics and the event log; they must not throw (errors are caught and ignored). */
 export interface DeliveryHooks {
   onAttempt?(outcome: AttemptReport): void;
+  onHeld?(report: HoldReport): void;
   onDelivered?(event: SnowgateEvent, ms: number, attempts: number): void;
   onDeadLettered?(entry: DeadLetterEntry): void;
 }

@@ -1,7 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { classifyStatus, parseRetryAfter, type AttemptOutcome } from './delivery-outcome';
+import { classifyStatus, parseRetryAfter, type AttemptExchange, type AttemptOutcome } from './delivery-outcome';
+import { redactHeaders, sampleBody } from './response-sample';
+import { redactUrl } from '../lib/url-credentials';
 import { signEvent, type SignedRequest } from './sign-event';
 import { resolveTarget, SsrfBlockedError, systemResolver, type HostResolver, type ResolvedAddress } from '../lib/ssrf-guard';
 import type { SnowgateEvent } from './to-cloud-event';
@@ -22,6 +24,16 @@ export interface SendOptions {
   /** Host resolver for the SSRF check; the system resolver by default. */
   resolve?: HostResolver;
   userAgent?: string;
+  /**
+   * Capture the exchange for the event log (request headers with the signature redacted, the answer's headers
+   * and up to this many bytes of its body). The outcome then waits for the body's end or bound. Default: off.
+   */
+  captureBytes?: number;
+}
+
+/** What a capturing send keeps of the request, before the answer. */
+function requestExchange(target: DeliveryTarget, signed: SignedRequest): AttemptExchange {
+  return { url: redactUrl(target.callbackUrl), requestHeaders: redactHeaders(signed.headers), ...(target.encode ? { sentBody: signed.body } : {}) };
 }
 
 /** A lookup that only ever answers the addresses already vetted, so DNS rebinding cannot bypass the guard. */
@@ -82,10 +94,16 @@ export async function sendEvent(event: SnowgateEvent, target: DeliveryTarget, op
   } catch (err) {
     return permanent('invalid_signature_key', `the signature key is unusable: ${(err as Error).message}`, started);
   }
-  return post(url, addresses, agentFor(url, target.allowPrivateTargets), signed.headers, signed.body, options.timeoutMs ?? 10_000, started);
+  const capture = options.captureBytes ? { bytes: options.captureBytes, exchange: requestExchange(target, signed) } : undefined;
+  return post(url, addresses, agentFor(url, target.allowPrivateTargets), signed.headers, signed.body, options.timeoutMs ?? 10_000, started, capture);
 }
 
-function post(url: URL, addresses: ResolvedAddress[], agent: http.Agent, headers: Record<string, string>, body: string, timeoutMs: number, started: number, retryStaleSocket = true): Promise<AttemptOutcome> {
+interface Capture {
+  bytes: number;
+  exchange: AttemptExchange;
+}
+
+function post(url: URL, addresses: ResolvedAddress[], agent: http.Agent, headers: Record<string, string>, body: string, timeoutMs: number, started: number, capture?: Capture, retryStaleSocket = true): Promise<AttemptOutcome> {
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise((resolve) => {
     const req = transport.request(url, {
@@ -97,28 +115,38 @@ function post(url: URL, addresses: ResolvedAddress[], agent: http.Agent, headers
     // the whole exchange, connect to last byte; cleared as soon as it is over (AbortSignal.timeout's timer would live on)
     const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
     req.on('close', () => clearTimeout(timer));
+    let answered = false;
     req.on('response', (res) => {
+      answered = true;
       const status = res.statusCode ?? 0;
       const retryAfter = res.headers['retry-after'];
       res.on('error', () => undefined);
       res.on('end', () => clearTimeout(timer));
-      res.resume(); // the body is not needed; drain it so the socket goes back to the pool
-      resolve({
+      const outcome: AttemptOutcome = {
         kind: classifyStatus(status),
         status,
         durationMs: Date.now() - started,
         retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
-      });
+      };
+      if (!capture) {
+        res.resume(); // the body is not needed; drain it so the socket goes back to the pool
+        resolve(outcome);
+        return;
+      }
+      void sampleBody(res, capture.bytes).then((sample) =>
+        resolve({ ...outcome, exchange: { ...capture.exchange, responseHeaders: redactHeaders(res.headers), responseBody: sample.text, ...(sample.truncated ? { responseTruncated: true } : {}) } }),
+      );
     });
     req.on('error', (err: NodeJS.ErrnoException) => {
+      if (answered) return; // the answer's status stands; its body was cut short
       // a pooled socket the subscriber closed as we reused it: the request never reached it, so send it again once on a new one
       if (retryStaleSocket && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
         clearTimeout(timer);
-        resolve(post(url, addresses, agent, headers, body, timeoutMs - (Date.now() - started), started, false));
+        resolve(post(url, addresses, agent, headers, body, timeoutMs - (Date.now() - started), started, capture, false));
         return;
       }
       const code = err.name === 'TimeoutError' ? 'timeout' : err.code ?? err.name;
-      resolve({ kind: 'retryable', error: `${code}: ${err.message}`, durationMs: Date.now() - started });
+      resolve({ kind: 'retryable', error: `${code}: ${err.message}`, durationMs: Date.now() - started, ...(capture ? { exchange: capture.exchange } : {}) });
     });
     req.end(body);
   });

@@ -71,6 +71,8 @@ export function createOpsRoutes(deps: OpsRoutesDeps): Router {
   };
 
   router.use(DASHBOARD_PATH, dashboardLogin(deps.adminToken), admin, dashboardCsp, createQueueDashboard(deps.queues), dashboardSignInPage);
+  // the ops area's front door is the event log (it links to the queues)
+  router.get(['/ops', '/ops/'], (req, res) => res.redirect(302, `/ops/events${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`));
 
   router.get('/ops/api/queues', admin, async (_req, res) => {
     try {

@@ -51,7 +51,7 @@ export function createWebhookDoor(deps: WebhookDoorDeps): WebhookDoor {
       if (!JSON_TYPE.test(req.headers['content-type'] ?? '')) throw new AppError('unsupported_media_type', 'Content-Type must be application/json', 415);
       intake.admit(instance);
       const body = await readBody(req, deps.maxBodyBytes);
-      const result = await intake.accept(instance, table, body, req.headers as Record<string, string>);
+      const result = await intake.accept(instance, table, body, req.headers as Record<string, string>, res.getHeader('X-Request-Id') as string | undefined);
       deps.onOutcome?.(instanceId, table, result.duplicate ? 'duplicate' : 'accepted', startedAt);
       send(res, result.duplicate ? 200 : 202, { id: result.id, status: result.duplicate ? 'duplicate' : 'queued' });
       if (debug) logger.debug('request', { method: 'POST', path: req.url?.split('?')[0], status: res.statusCode, requestId: res.getHeader('X-Request-Id') });

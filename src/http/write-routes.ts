@@ -19,6 +19,8 @@ export interface WriteRoutesDeps {
   logger: Logger;
   /** Called once per direct write with its outcome (`queued`, `duplicate` or the error code), for metrics. */
   onOutcome?: (instanceId: string, outcome: string) => void;
+  /** Told of each replayed write (the event log). */
+  onReplayed?: (instanceId: string, result: { id: string; jobId: string; replayOf: string }) => void;
 }
 
 /** 404 for an unknown instance, 401 unless the bearer is the admin token or the instance's `writes.bearer_token`. */
@@ -61,7 +63,9 @@ export function createWriteRoutes(deps: WriteRoutesDeps): Router {
   });
 
   router.post('/instances/:id/writes/:writeId/replay', requireAdmin(deps.adminToken), allowed, async (req, res) => {
-    const result = await deps.ledger.replay((res.locals.instance as Instance).id, String(req.params.writeId));
+    const instanceId = (res.locals.instance as Instance).id;
+    const result = await deps.ledger.replay(instanceId, String(req.params.writeId));
+    deps.onReplayed?.(instanceId, result);
     deps.logger.info('write replayed', { instanceId: req.params.id, writeId: result.id, jobId: result.jobId });
     res.json(result);
   });

@@ -11,8 +11,15 @@ export interface EnqueueResult {
   duplicate: boolean;
 }
 
+/** Told of each change once Redis has it: accepted as a new event, or a duplicate of an earlier one (the event log). Must not throw or wait. */
+export interface EnqueueObserver {
+  accepted(change: ChangeJob, requestId?: string): void;
+  duplicate(change: ChangeJob, ownerId: string, requestId?: string): void;
+}
+
 interface Pending {
   change: ChangeJob;
+  requestId?: string;
   resolve: (r: EnqueueResult) => void;
   reject: (e: unknown) => void;
 }
@@ -36,6 +43,7 @@ export interface ChangeEnqueuerOptions {
    * fan-out is more work in all, worth it only to unburden a request path that is the bottleneck.
    */
   saturated?: () => boolean;
+  observer?: EnqueueObserver;
 }
 
 /**
@@ -58,16 +66,17 @@ export class ChangeEnqueuer {
   private readonly intakeFrom: number;
   private readonly saturated: () => boolean;
 
-  constructor(private readonly queues: ChangeEnqueuerQueues, options: ChangeEnqueuerOptions = {}) {
+  constructor(private readonly queues: ChangeEnqueuerQueues, private readonly options: ChangeEnqueuerOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 1500;
     this.maxBatch = options.maxBatch ?? 500;
     this.intakeFrom = options.intakeFrom ?? 4;
     this.saturated = options.saturated ?? (() => true);
   }
 
-  enqueue(change: ChangeJob): Promise<EnqueueResult> {
+  /** Accepts one change; `requestId` (the webhook's X-Request-Id) is passed on to the observer. */
+  enqueue(change: ChangeJob, requestId?: string): Promise<EnqueueResult> {
     return new Promise<EnqueueResult>((resolve, reject) => {
-      this.pending.push({ change, resolve, reject });
+      this.pending.push({ change, requestId, resolve, reject });
       if (this.pending.length >= this.maxBatch) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
@@ -92,9 +101,12 @@ export class ChangeEnqueuer {
     try {
       const changes = batch.map((p) => p.change);
       const owners = await Promise.race([this.queueAndClaim(changes), timeout]);
+      const { observer } = this.options;
       batch.forEach((p, i) => {
         const id = owners[i] ?? p.change.eventId;
         p.resolve({ id, duplicate: id !== p.change.eventId });
+        if (id === p.change.eventId) observer?.accepted(p.change, p.requestId);
+        else observer?.duplicate(p.change, id, p.requestId);
       });
     } catch (err) {
       const error = new AppError('queue_unavailable', 'The queue is unavailable; retry later', 503, {

@@ -47,8 +47,8 @@ export class WebhookIntake {
     this.deps.rateLimiter.admit(instance.id, instance.webhook.rateLimitPerSecond, `Instance "${instance.id}"`, 'webhooks');
   }
 
-  /** Verifies, parses, validates and enqueues one webhook body. */
-  async accept(instance: Instance, table: string, rawBody: Buffer, headers: WebhookHeaders): Promise<EnqueueResult> {
+  /** Verifies, parses, validates and enqueues one webhook body (`requestId` goes to the event log). */
+  async accept(instance: Instance, table: string, rawBody: Buffer, headers: WebhookHeaders, requestId?: string): Promise<EnqueueResult> {
     const text = utf8Text(rawBody);
     this.deps.verifier.verify(instance.webhook, text, headers);
     let body: unknown;
@@ -69,6 +69,6 @@ export class WebhookIntake {
       record: payload.record,
       source: 'webhook',
       receivedAt: Date.now(),
-    });
+    }, requestId);
   }
 }

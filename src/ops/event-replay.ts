@@ -1,4 +1,5 @@
 import type { DeliveryProducer } from '../queues/delivery-producer';
+import type { ReplayResult } from '../queues/delivery-replayer';
 import { matchesFilter, type OpsFilter } from './ops-filter';
 
 /**
@@ -9,13 +10,13 @@ export interface EventReplay {
   /** Dead letters matching the filter (instance, CloudEvent type, dead-lettered time), newest first. */
   list(filter: OpsFilter): Promise<unknown[]>;
   /** Replays one event by event id or delivery job id. Throws AppError 404 / 409. */
-  replay(id: string): Promise<unknown>;
+  replay(id: string): Promise<ReplayResult>;
   /** Replays every dead letter matching the filter. */
   replayBulk(filter: OpsFilter): Promise<unknown[]>;
 }
 
-/** {@link EventReplay} over the delivery part's DeliveryProducer (its dead-letter queue and replayer). */
-export function deliveryReplay(producer: DeliveryProducer): EventReplay {
+/** {@link EventReplay} over the delivery part's DeliveryProducer (its dead-letter queue and replayer); each replay is told to `onReplayed` (the event log). */
+export function deliveryReplay(producer: DeliveryProducer, onReplayed: (result: ReplayResult) => void = () => undefined): EventReplay {
   return {
     async list(filter) {
       const out: unknown[] = [];
@@ -36,8 +37,15 @@ export function deliveryReplay(producer: DeliveryProducer): EventReplay {
       }
       return out;
     },
-    replay: (id) => producer.replay(id),
-    replayBulk: (filter) =>
-      producer.replayMany({ instanceId: filter.instanceId, type: filter.type, from: filter.from, to: filter.to, limit: filter.limit }),
+    replay: async (id) => {
+      const result = await producer.replay(id);
+      onReplayed(result);
+      return result;
+    },
+    replayBulk: async (filter) => {
+      const results = await producer.replayMany({ instanceId: filter.instanceId, type: filter.type, from: filter.from, to: filter.to, limit: filter.limit });
+      results.forEach(onReplayed);
+      return results;
+    },
   };
 }

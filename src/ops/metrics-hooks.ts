@@ -6,7 +6,7 @@ import type { Metrics } from './metrics';
  * each delivered event (`snowgate_end_to_end_seconds` from its CloudEvent `time`, i.e. sys_updated_on)
  * and each dead letter.
  */
-export function deliveryMetricsHooks(metrics: Metrics): Required<DeliveryHooks> {
+export function deliveryMetricsHooks(metrics: Metrics): Required<Omit<DeliveryHooks, 'onHeld'>> {
   return {
     onAttempt: (report) => metrics.delivery(report.instanceId, report.kind, report.durationMs / 1000),
     onDelivered: (event) => {

@@ -73,6 +73,7 @@ function createInstruments(registry: Registry, collect: Collectors) {
     endToEnd: new Histogram({ name: 'snowgate_end_to_end_seconds', help: 'From sys_updated_on to delivery', labelNames: ['instance_id', 'type'], buckets: E2E_BUCKETS, registers }),
     pollerRecords: new Counter({ name: 'snowgate_poller_records_total', help: 'Records found by the poller', labelNames: ['instance_id', 'resource'], registers }),
     deadLetters: new Counter({ name: 'snowgate_dead_letters_total', help: 'Events dead-lettered, by reason', labelNames: ['instance_id', 'reason'], registers }),
+    eventLogErrors: new Counter({ name: 'snowgate_event_log_write_errors_total', help: 'Stages the event log could not record (Redis away or refusing); the stage itself went on', registers }),
     breakerTransitions: new Counter({ name: 'snowgate_subscriber_breaker_transitions_total', help: "Subscriber circuit breaker transitions seen by this process (to: opened, reopened, closed)", labelNames: ['instance_id', 'to'], registers }),
     breakerState: new Gauge({
       name: 'snowgate_subscriber_breaker_state', help: 'Subscriber circuit breaker state, read on scrape: 0 closed, 1 half-open (probing), 2 open', labelNames: ['instance_id'], registers,
@@ -183,6 +184,11 @@ export class Metrics {
   /** An event was dead-lettered. */
   deadLettered(instance: string, reason: string): void {
     this.c.deadLetters.inc({ instance_id: instance, reason });
+  }
+
+  /** A stage could not be written to the event log (it was dropped; what it recorded went on). */
+  eventLogError(): void {
+    this.c.eventLogErrors.inc();
   }
 
   /** The Prometheus text exposition. */

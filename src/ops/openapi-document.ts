@@ -1,5 +1,6 @@
 import { loadSchemaComponents, ref, RESPONSE_SCHEMAS, type JsonSchema } from './openapi-schemas';
 import { WRITE_SCHEMAS, WRITE_SECURITY_SCHEMES, writePaths } from './openapi-writes';
+import { EVENT_LOG_SCHEMAS, eventLogPaths } from './openapi-event-log';
 
 type Operation = Record<string, unknown>;
 
@@ -75,6 +76,7 @@ function paths(): Record<string, Record<string, Operation>> {
       get: admin({ tags: ['business-rules'], summary: 'The same rules as an importable update set (global scope only)', parameters: [ID, SCOPE], responses: { '200': { description: 'Update set', content: { 'application/xml': { schema: { type: 'string' } } } }, ...errors(400, 404) } }),
     },
     ...writePaths({ admin, json, errors, param }),
+    ...eventLogPaths({ admin, json, errors, param }),
     '/healthz': { get: { tags: ['health'], summary: 'Liveness', responses: { '200': json(ref('Health')) } } },
     '/readyz': { get: { tags: ['health'], summary: 'Readiness (503 only when Redis is unreachable)', responses: { '200': json(ref('Health')), '503': json(ref('Health'), 'Not ready') } } },
     '/metrics': {
@@ -134,10 +136,10 @@ export function buildOpenApiDocument(options: { version?: string; publicUrl?: st
     paths: paths(),
     webhooks: outgoing(fileSchemas),
     components: {
-      schemas: { ...fileSchemas, ...RESPONSE_SCHEMAS, ...WRITE_SCHEMAS },
+      schemas: { ...fileSchemas, ...RESPONSE_SCHEMAS, ...WRITE_SCHEMAS, ...EVENT_LOG_SCHEMAS },
       securitySchemes: {
         adminBearer: { type: 'http', scheme: 'bearer', description: 'SNOWGATE_ADMIN_TOKEN' },
-        adminCookie: { type: 'apiKey', in: 'cookie', name: 'snowgate_admin', description: 'set by /ops/queues?token=' },
+        adminCookie: { type: 'apiKey', in: 'cookie', name: 'snowgate_admin', description: 'set by /ops/queues?token= or /ops/events?token=' },
         webhookSignature: { type: 'apiKey', in: 'header', name: 'webhook-signature', description: 'Standard Webhooks v1 HMAC-SHA256 with webhook-id and webhook-timestamp' },
         instanceBearer: { type: 'http', scheme: 'bearer', description: "the instance's webhook.bearer_token, for instances that cannot sign" },
         ...WRITE_SECURITY_SCHEMES,

@@ -3,6 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import type { RequestHandler } from 'express';
+import { QUEUE_NAMES } from '../queues/queue-names';
 
 /** Where the dashboard lives. */
 export const DASHBOARD_PATH = '/ops/queues';
@@ -30,14 +31,41 @@ export const dashboardCsp: RequestHandler = (_req, res, next) => {
   next();
 };
 
+/** What each snowgate queue holds, shown under its name. */
+const DESCRIPTIONS: Record<string, string> = {
+  [QUEUE_NAMES.intake]: 'Groups of changes accepted while the api was saturated; the workers fan them out into ingest.',
+  [QUEUE_NAMES.ingest]: 'Accepted changes (webhook, poll, backfill) waiting for enrichment.',
+  [QUEUE_NAMES.deliver]: 'Events waiting for delivery, retries and deliveries held by a subscriber\'s circuit breaker.',
+  [QUEUE_NAMES.deadLetter]: 'Events whose delivery was given up. No worker by design: they wait here for an operator — find and replay them in the event log (/ops/events).',
+  [QUEUE_NAMES.write]: 'Writes into ServiceNow (actions and direct writes).',
+  [QUEUE_NAMES.writeDeadLetter]: 'Writes given up. No worker by design: they wait here for an operator — find and replay them in the event log (/ops/events).',
+  [QUEUE_NAMES.poll]: 'Poller ticks, one scheduler per polling instance.',
+};
+
+/** Queues no worker consumes, by design: they hold what an operator judges and replays. */
+const PARKING_QUEUES = new Set<string>([QUEUE_NAMES.deadLetter, QUEUE_NAMES.writeDeadLetter]);
+
+/**
+ * A dead-letter queue as the board shows it: its workers are reported as unknown rather than none, so the board
+ * does not flag it "No workers" — having none is the point (its description says so).
+ */
+class ParkingQueueAdapter extends BullMQAdapter {
+  override async getWorkers(): Promise<null> {
+    return null;
+  }
+}
+
 /** The Bull Board UI and its API for the given queues, as an Express handler to mount at {@link DASHBOARD_PATH}. */
 export function createQueueDashboard(queues: readonly Queue[], basePath = DASHBOARD_PATH): RequestHandler {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(basePath);
   createBullBoard({
-    queues: queues.map((queue) => new BullMQAdapter(queue, { allowRetries: true })),
+    queues: queues.map((queue) => {
+      const Adapter = PARKING_QUEUES.has(queue.name) ? ParkingQueueAdapter : BullMQAdapter;
+      return new Adapter(queue, { allowRetries: true, description: DESCRIPTIONS[queue.name] ?? '' });
+    }),
     serverAdapter,
-    options: { uiConfig: { boardTitle: 'snowgate' } },
+    options: { uiConfig: { boardTitle: 'snowgate', miscLinks: [{ text: 'Event log', url: '/ops/events' }] } },
   });
   return serverAdapter.getRouter() as RequestHandler;
 }

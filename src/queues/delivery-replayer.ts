@@ -9,6 +9,7 @@ import { latestReplayJobId, nextReplayJobId } from './replay-counter';
 /** What a replay did. */
 export interface ReplayResult {
   eventId: string;
+  instanceId: string;
   /** The new delivery job: `{eventId}-r{n}`. */
   jobId: string;
   /** The job (or dead letter's job) replayed. */
@@ -64,7 +65,7 @@ export class DeliveryReplayer {
     const data: DeliveryJobData = { event: found.event, instanceId: found.instanceId, attempts: [], enqueuedAt: Date.now() };
     const { jobId } = await this.deps.add(replayJobId, data, found.replayOf);
     if (found.from === 'dead-letter') await this.deps.deadLetters.remove(eventId);
-    return { eventId, jobId, replayOf: found.replayOf, from: found.from };
+    return { eventId, instanceId: found.instanceId, jobId, replayOf: found.replayOf, from: found.from };
   }
 
   async replayMany(filter: ReplayFilter): Promise<ReplayResult[]> {

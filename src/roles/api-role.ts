@@ -26,6 +26,9 @@ import { deliveryReplay } from '../ops/event-replay';
 import { webhookOutcomeHook } from '../ops/metrics-hooks';
 import { subscriberBreakers } from '../ops/subscriber-breakers';
 import { healthChecks } from './health-checks';
+import { createEventLogRoutes } from '../http/event-log-routes';
+import { loggedReplay } from '../ops/logged-replay';
+import type { ReplayResult } from '../queues/delivery-replayer';
 
 /**
  * Waits (bounded) for the request-path connection before listening, so the first webhooks are not
@@ -46,26 +49,41 @@ async function untilReady(connection: SnowgateParts['producer'], timeoutMs: numb
 
 /** The write direction's doors: actions (signed or bearer), direct writes and their status (admin or writes bearer). */
 function writeRouters(parts: SnowgateParts): Router[] {
-  const { settings, registry, clients, logger, metrics, writeQueue, writeLedger } = parts;
-  const enqueuer = new WriteEnqueuer(writeQueue);
+  const { settings, registry, clients, logger, metrics, writeQueue, writeLedger, eventLog } = parts;
+  const enqueuer = new WriteEnqueuer(writeQueue, { observer: eventLog?.writes });
   const intake = new ActionIntake({ registry, verifier: new SignatureVerifier(), enqueuer, rateLimiter: new RateLimiter() });
   const common = { registry, adminToken: settings.adminToken, maxBodyBytes: settings.maxBodyBytes, logger };
   return [
     createActionRoutes({ ...common, intake, clients, onOutcome: (id, outcome) => metrics.writes.receivedAt(id, 'action', outcome) }),
-    createWriteRoutes({ ...common, enqueuer, ledger: writeLedger, onOutcome: (id, outcome) => metrics.writes.receivedAt(id, 'direct', outcome) }),
+    createWriteRoutes({
+      ...common,
+      enqueuer,
+      ledger: writeLedger,
+      onOutcome: (id, outcome) => metrics.writes.receivedAt(id, 'direct', outcome),
+      onReplayed: (instanceId, r) => eventLog?.replayed({ id: r.id, instanceId, kind: 'write', jobId: r.jobId, replayOf: r.replayOf }),
+    }),
   ];
 }
 
 /** Admin and operator routes (behind the admin token; the OAuth callback is protected by its state instead). */
 function adminRouters(parts: SnowgateParts): Router[] {
-  const { settings, registry, tokens, store, logger, opsQueues, deliveries, breaker, metrics } = parts;
+  const { settings, registry, tokens, store, logger, opsQueues, deliveries, breaker, metrics, eventLog, writeLedger } = parts;
   const common = { registry, adminToken: settings.adminToken, publicUrl: settings.publicUrl };
+  const recordReplay = (r: ReplayResult) => eventLog?.replayed({ id: r.eventId, instanceId: r.instanceId, kind: 'event', jobId: r.jobId, replayOf: r.replayOf });
+  const replay = deliveryReplay(deliveries, recordReplay);
   return [
     createInstanceRoutes({ ...common, store, logger, tokens }),
     createOAuthRoutes({ ...common, tokens }),
     createTestConnectionRoutes({ ...common, tokens }),
     createBusinessRulesRoutes(common),
-    createOpsRoutes({ adminToken: settings.adminToken, queues: opsQueues, replay: deliveryReplay(deliveries), breakers: subscriberBreakers(breaker, registry, deliveries.queue), logger }),
+    createOpsRoutes({ adminToken: settings.adminToken, queues: opsQueues, replay, breakers: subscriberBreakers(breaker, registry, deliveries.queue), logger }),
+    createEventLogRoutes({
+      adminToken: settings.adminToken,
+      eventLog,
+      replay: eventLog && loggedReplay({ eventLog, events: replay, writes: writeLedger }),
+      instances: () => registry.list().map((i) => i.id),
+      logger,
+    }),
     createMetricsRoutes({ metrics, adminToken: settings.adminToken, public: settings.metricsPublic }),
     createOpenApiRoutes({ publicUrl: settings.publicUrl }),
   ];
@@ -92,7 +110,7 @@ export async function startApiRole(parts: SnowgateParts, shutdown: Shutdown, ext
     registry,
     verifier: new SignatureVerifier(),
     validator: new PayloadValidator(),
-    enqueuer: new ChangeEnqueuer({ intake: intakeQueue, ingest: ingestQueue, claims }, { saturated, intakeFrom: settings.intake === 'always' ? 1 : undefined }),
+    enqueuer: new ChangeEnqueuer({ intake: intakeQueue, ingest: ingestQueue, claims }, { saturated, intakeFrom: settings.intake === 'always' ? 1 : undefined, observer: parts.eventLog?.changes }),
     rateLimiter: new RateLimiter(),
   });
   await untilReady(parts.producer, 5000);

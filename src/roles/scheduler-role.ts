@@ -21,7 +21,7 @@ export async function startSchedulerRole(parts: SnowgateParts, shutdown: Shutdow
     registry,
     connection: commands,
     prefix: settings.queuePrefix,
-    enqueuer: new ChangeEnqueuer({ intake, ingest, claims: new ChangeClaims(commands, settings.queuePrefix) }, { timeoutMs: 30_000 }),
+    enqueuer: new ChangeEnqueuer({ intake, ingest, claims: new ChangeClaims(commands, settings.queuePrefix) }, { timeoutMs: 30_000, observer: parts.eventLog?.changes }),
     clientFor: (instance) => clients.for(instance),
     logger,
     onPage: (instanceId, page) => metrics.pollerRecords(instanceId, page.resource, page.rows),

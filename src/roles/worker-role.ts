@@ -14,12 +14,16 @@ import { EchoRecords } from '../writes/echo-records';
 import { BreakerGate } from '../workers/breaker-gate';
 import { FirstDelivery } from '../workers/first-delivery';
 import { closeRedis, connectRedis } from '../lib/redis-connections';
+import { composeHooks } from '../lib/compose-hooks';
+import type { DeliveryHooks } from '../events/delivery-record';
+import type { WriteHooks } from '../writes/write-record';
+import { RESPONSE_SAMPLE_BYTES } from '../event-log/event-log';
 import type { Shutdown } from '../lib/shutdown';
 import type { SnowgateParts } from '../main';
 
 /** The worker role: accepted batches fanned out into ingest jobs, their enrichment, then signed delivery of their events, in order per record. */
 export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void {
-  const { settings, logger, registry, commands, clients, deliveries, breaker, metrics } = parts;
+  const { settings, logger, registry, commands, clients, deliveries, breaker, metrics, eventLog } = parts;
   // the state cache and record lanes issue several small commands per event: one pipelined connection of their own
   const hotPath = connectRedis({ url: settings.redisUrl, cluster: settings.redisCluster }, 'worker', { autoPipelining: true });
   hotPath.on('error', (err) => logger.debug('redis hot-path connection error', { err: err.message }));
@@ -43,7 +47,8 @@ export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void 
   });
   const lanes = new RecordLanes(hotPath, settings.queuePrefix, deliveries.queue);
   const echo = new EchoRecords(hotPath, settings.queuePrefix);
-  const hooks = deliveryMetricsHooks(metrics);
+  const hooks = composeHooks<DeliveryHooks>(deliveryMetricsHooks(metrics), eventLog?.deliveries);
+  const captureBytes = eventLog ? RESPONSE_SAMPLE_BYTES : undefined; // what the event log keeps of each answer
   const gate = new BreakerGate({ breaker, deliveries: deliveries.queue, logger, onTransition: (instanceId, to) => metrics.breakerTransition(instanceId, to) });
   gate.start();
   shutdown.add('breaker prober', () => gate.stop());
@@ -56,7 +61,8 @@ export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void 
     lanes,
     echo,
     onOwnWrite: (instanceId, suppressed) => metrics.writes.echo(instanceId, suppressed ? 'suppressed' : 'tagged'),
-    firstDelivery: new FirstDelivery({ subscribers: deliveries.subscribers, breaker: gate, send: { timeoutMs: 3000 }, hooks }),
+    firstDelivery: new FirstDelivery({ subscribers: deliveries.subscribers, breaker: gate, send: { timeoutMs: 3000, captureBytes }, hooks }),
+    observer: eventLog?.changes,
     logger,
     concurrency: settings.workerConcurrency,
     lockDurationMs: settings.jobLockMs,
@@ -77,6 +83,7 @@ export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void 
       concurrency: settings.workerConcurrency,
       schedule: { delaysMs: settings.deliveryRetryDelaysMs },
       stalledIntervalMs: Math.min(settings.jobLockMs, 30_000),
+      captureBytes,
     },
   });
   shutdown.add('delivery worker', () => deliveryWorker.close());
@@ -87,7 +94,7 @@ export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void 
     writerFor: (instance) => clients.writerFor(instance),
     echo,
     slots: new WriteSlots(hotPath, settings.queuePrefix),
-    hooks: metrics.writes.hooks(),
+    hooks: composeHooks<WriteHooks>(metrics.writes.hooks(), eventLog?.writes),
     logger,
     concurrency: settings.workerConcurrency,
     lockDurationMs: settings.jobLockMs,

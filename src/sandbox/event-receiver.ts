@@ -44,6 +44,11 @@ export interface EventReceiverDeps {
   basePath?: string;
   /** Largest body accepted. Default 1 MiB. */
   limit?: string;
+  /**
+   * The event log's view of these events (`/ops/events?instance=sandbox`): a browser asking for the page is sent
+   * there — every attempt, searchable, refreshing. Without it, a plain table of what arrived.
+   */
+  eventLogUrl?: string;
 }
 
 function fail(res: Response, error: AppError): void {
@@ -68,7 +73,8 @@ ${rows || '<tr><td colspan="5">Nothing delivered yet.</td></tr>'}
 /**
  * The sandbox's built-in subscriber: `POST {basePath}/receiver` verifies the Standard Webhooks signature
  * on the raw body (401 `invalid_signature`), parses the CloudEvent (400 `invalid_cloudevent`), stores it
- * and answers 204; `GET {basePath}/events` lists what arrived, newest first, as JSON or (Accept: text/html) a page.
+ * and answers 204; `GET {basePath}/events` lists what arrived, newest first, as JSON, or for a browser redirects to
+ * the event log's preset view (a plain table without one).
  */
 export function createEventReceiverRoutes(deps: EventReceiverDeps): Router {
   const router = express.Router();
@@ -97,8 +103,9 @@ export function createEventReceiverRoutes(deps: EventReceiverDeps): Router {
 
   router.get(`${base}/events`, (req: Request, res: Response) => {
     const items = deps.store.list();
-    if (req.accepts(['json', 'html']) === 'html') res.type('html').send(renderHtml(items));
-    else res.json(items);
+    if (req.accepts(['json', 'html']) !== 'html') res.json(items);
+    else if (deps.eventLogUrl) res.redirect(303, deps.eventLogUrl);
+    else res.type('html').send(renderHtml(items));
   });
 
   return router;

@@ -32,6 +32,7 @@ export function sandboxBanner(sandbox: Sandbox, ctx: BannerContext): string {
   const sim = sandbox.simulator.url;
   const webhookUrl = `${url}/webhooks/sandbox/${CASE}`;
   const patchCase = sandbox.simulator.store.list(CASE)[0]?.sys_id ?? '<case sys_id>';
+  const patchNumber = sandbox.simulator.store.list(CASE)[0]?.number ?? 'its number';
   const ownToken = ctx.adminTokenSource === 'env';
   const token = ownToken ? '<your SNOWGATE_ADMIN_TOKEN>' : ctx.settings.adminToken;
   const demo = demoWebhook(sandbox);
@@ -44,11 +45,11 @@ export function sandboxBanner(sandbox: Sandbox, ctx: BannerContext): string {
     `  webhook secret     ${sandbox.secrets.webhookSecret}   (fingerprint ${secretFingerprint(sandbox.secrets.webhookSecret)})`,
     `  webhook bearer     ${sandbox.secrets.webhookBearerToken}   (for senders that cannot sign)`,
     `  admin token        ${ownToken ? 'yours (SNOWGATE_ADMIN_TOKEN; not printed)' : `${token}   (kept in ${ctx.stateDir}/admin-token)`}`,
-    `  delivered events   ${url}/sandbox/events`,
+    `  event log          ${url}/ops/events?token=${ownToken ? token : encodeURIComponent(token)}   (every event and attempt; search a case by its number)`,
     `  queue dashboard    ${url}/ops/queues?token=${ownToken ? token : encodeURIComponent(token)}`,
     `  kept across restarts in ${ctx.stateDir}/: the secrets above, the encryption key; the previous run's changes are dropped${ctx.droppedJobs ? ` (${ctx.droppedJobs} unfinished jobs)` : ''}`,
     '',
-    `Change a case in the simulated ServiceNow; its business rule posts the signed webhook, and the event shows up at ${url}/sandbox/events:`,
+    `Change a case in the simulated ServiceNow; its business rule posts the signed webhook, and the event shows up in the event log (search ${patchNumber}):`,
     `  curl -s -u admin:admin -X PATCH -H 'Content-Type: application/json' -H 'Accept: application/json' \\`,
     `       -d '{"short_description":"Printer on fire","priority":"1"}' ${sim}/api/now/table/${CASE}/${patchCase}`,
   ];

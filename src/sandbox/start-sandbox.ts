@@ -41,7 +41,7 @@ export async function startSandbox(settings: EnvSettings, logger: Logger, local:
     secrets,
     gatewayUrl,
     instanceDefinition: sandboxInstanceDefinition(simulator.url, gatewayUrl, secrets),
-    routers: () => [createEventReceiverRoutes({ signatureKey: secrets.signatureKey, store })],
+    routers: () => [createEventReceiverRoutes({ signatureKey: secrets.signatureKey, store, eventLogUrl: settings.eventLog.maxPerInstance > 0 ? `/ops/events?instance=${SANDBOX_INSTANCE_ID}` : undefined })],
     connect: () => {
       simulator.setWebhookTarget({ gatewayUrl, instanceId: SANDBOX_INSTANCE_ID, secret: secrets.webhookSecret });
       recordSandboxRun(local, secrets, { simulatorUrl: simulator.url, gatewayUrl });

@@ -93,6 +93,7 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps): (job: Job<
       return deadLetter(job, 'retries_exhausted', `the schedule's span passed while the subscriber's circuit breaker stayed open (${attempts.length} attempts)`, attempts);
     }
     await job.moveToDelayed(Date.now() + deps.breaker!.holdRecheckMs, token);
+    safely(() => deps.hooks.onHeld?.({ eventId: String(job.data.event.id), instanceId, jobId: job.id!, recheckInMs: deps.breaker!.holdRecheckMs }));
     // the breaker may have closed between the admission and the move: its release could not see this job yet
     if (await deps.breaker!.isClosed(instanceId)) await job.promote().catch(() => undefined);
     throw new DelayedError();
@@ -136,7 +137,8 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps): (job: Job<
     const attempts = [...data.attempts, record];
     // a first-time success needs no history (the job's result says it); anything else keeps the attempt for retries and dead letters
     if (outcome.kind !== 'delivered' || attempts.length > 1) await job.updateData({ ...data, attempts });
-    safely(() => deps.hooks.onAttempt?.({ ...outcome, eventId: event.id, eventType: event.type, instanceId: data.instanceId, attempt: record.attempt, retryInMs }));
+    const report = { ...outcome, eventId: event.id, eventType: event.type, instanceId: data.instanceId, attempt: record.attempt, retryInMs, at, jobId: job.id, ...(pending ? { inline: true } : {}), ...(record.probe ? { probe: true } : {}) };
+    safely(() => deps.hooks.onAttempt?.(report));
 
     switch (outcome.kind) {
       case 'delivered':

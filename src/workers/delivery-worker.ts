@@ -20,6 +20,8 @@ export interface DeliveryWorkerOptions {
   schedule?: Partial<RetrySchedule>;
   /** Per-request timeout in ms. Default 10000. */
   timeoutMs?: number;
+  /** Capture each exchange for the event log, with this many bytes of the answer (see SendOptions). Default: off. */
+  captureBytes?: number;
   /** Job lock; a job whose worker died is taken up again once it lapses. Default 30000. */
   lockDurationMs?: number;
   /** How often BullMQ looks for jobs whose worker died. Default 30000. */
@@ -77,7 +79,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     deadLetters,
     subscribers,
     schedule,
-    send: { timeoutMs: options.timeoutMs ?? 10_000, resolve: options.resolve },
+    send: { timeoutMs: options.timeoutMs ?? 10_000, resolve: options.resolve, captureBytes: options.captureBytes },
     hooks: deps.hooks ?? {},
     logger,
     lanes: deps.lanes,
@@ -104,7 +106,13 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     const eventId = String(job.data.event.id);
     void (async () => {
       if (await deadLetters.get(eventId)) return;
-      await deadLetters.add({ event: job.data.event, instanceId: job.data.instanceId, reason: 'retries_exhausted', message: err.message, attempts: job.data.attempts, deliveryJobId: job.id ?? eventId, deadLetteredAt: Date.now() });
+      const entry = { event: job.data.event, instanceId: job.data.instanceId, reason: 'retries_exhausted' as const, message: err.message, attempts: job.data.attempts, deliveryJobId: job.id ?? eventId, deadLetteredAt: Date.now() };
+      await deadLetters.add(entry);
+      try {
+        deps.hooks?.onDeadLettered?.(entry); // metrics and the event log hear of it like any other dead letter
+      } catch {
+        // a hook must never break delivery
+      }
       if (job.data.lane && deps.lanes) await deps.lanes.leave(job.data.lane, eventId);
       logger.warn('event dead-lettered after failing outside delivery', { eventId, instanceId: job.data.instanceId, err: err.message });
     })().catch((e: Error) => logger.warn('could not dead-letter a failed delivery', { eventId, err: e.message }));

@@ -85,7 +85,7 @@ export class FirstDelivery {
     await this.options.breaker?.record(instance.id, event.id, outcome, { inline: true });
     if (outcome.kind !== 'delivered') return { at, outcome };
     try {
-      this.options.hooks?.onAttempt?.({ ...outcome, eventId: event.id, eventType: event.type, instanceId: instance.id, attempt: 1 });
+      this.options.hooks?.onAttempt?.({ ...outcome, eventId: event.id, eventType: event.type, instanceId: instance.id, attempt: 1, at, inline: true });
       this.options.hooks?.onDelivered?.(event, outcome.durationMs, 1);
     } catch {
       // a metrics hook must never break delivery

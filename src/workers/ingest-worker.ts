@@ -10,6 +10,7 @@ import type { DeliveryProducer } from '../queues/delivery-producer';
 import { QUEUE_NAMES } from '../queues/queue-names';
 import type { RecordLanes } from '../queues/record-lanes';
 import type { FirstDelivery } from './first-delivery';
+import type { IngestObserver } from './ingest-observer';
 import { isMutableTable } from '../enrichment/change-enricher';
 import type { EchoRecords } from '../writes/echo-records';
 
@@ -27,6 +28,8 @@ export interface IngestWorkerDeps {
   onOwnWrite?: (instanceId: string, suppressed: boolean) => void;
   /** Deliver inline when the event heads its lane; what does not go through is settled by the delivery queue. */
   firstDelivery?: FirstDelivery;
+  /** Told what became of each change (the event log). */
+  observer?: IngestObserver;
   logger: Logger;
   /** Jobs processed at once (default 50): enrichment mostly waits on ServiceNow. */
   concurrency?: number;
@@ -57,15 +60,17 @@ async function enrichAndHandOver(deps: IngestWorkerDeps, change: ChangeJob, inst
     await deps.lanes.join(lane, change.eventId);
   }
   at.stage = 'enrich';
+  const trace = deps.observer?.traceOf(change);
   let data;
   try {
-    data = await deps.enricher.enrich(change, instance);
+    data = await deps.enricher.enrich(change, instance, trace);
   } catch (err) {
     // a change that will never be delivered must not hold its record's newer changes up
     if (lane && !isRetryable(err)) await deps.lanes!.leave(lane, change.eventId).catch(() => undefined);
     throw err;
   }
   const event = toCloudEvent(change, instance, data, writeId);
+  if (trace) deps.observer!.enriched(change, event, trace);
   at.stage = 'lane turn';
   if (deps.firstDelivery && (!lane || (await deps.lanes!.isTurn(lane, event.id)))) {
     at.stage = 'first delivery';
@@ -108,6 +113,7 @@ export function createIngestWorker(deps: IngestWorkerDeps): Worker<ChangeJob> {
       if (!instance) throw new UnrecoverableError(`unknown_instance: ${change.instanceId} no longer exists`);
       // notifications off is the operator's choice; on without a subscriber, the event is dead-lettered `no_subscriber` (kept for replay)
       if (!instance.events.enabled) {
+        deps.observer?.skipped(change, 'notifications_disabled');
         deps.onDone?.(job, 'skipped', seconds());
         return { skipped: 'notifications_disabled' };
       }
@@ -117,6 +123,7 @@ export function createIngestWorker(deps: IngestWorkerDeps): Worker<ChangeJob> {
         const writeId = deps.echo ? await deps.echo.writeOf(change) : undefined;
         if (writeId) deps.onOwnWrite?.(instance.id, instance.events.skipOwnWrites);
         if (writeId && instance.events.skipOwnWrites) {
+          deps.observer?.skipped(change, 'skip_own_writes', writeId);
           deps.onDone?.(job, 'skipped', seconds());
           return { skipped: 'own_write', writeId };
         }
@@ -125,6 +132,7 @@ export function createIngestWorker(deps: IngestWorkerDeps): Worker<ChangeJob> {
         return result;
       } catch (err) {
         deps.onDone?.(job, 'failed', seconds());
+        deps.observer?.failed(change, err as Error, job.attemptsMade + 1, isRetryable(err) && job.attemptsMade + 1 < (job.opts.attempts ?? 1));
         deps.logger.warn('enrichment failed', { eventId: change.eventId, instance: change.instanceId, table: change.table, attempt: job.attemptsMade + 1, err: (err as Error).message });
         if (!isRetryable(err)) throw new UnrecoverableError(`${(err as { code?: string }).code ?? 'error'}: ${(err as Error).message}`);
         throw err;

@@ -86,7 +86,7 @@ export function createWriteProcessor(deps: WriteProcessorDeps): (job: Job<WriteJ
       await deps.slots.release(instance.id, slot).catch(() => undefined);
     }
     const durationMs = Date.now() - started;
-    const report = { writeId: data.writeId, instanceId: data.instanceId, table: data.request.table, origin: data.origin, request: data.request };
+    const report = { writeId: data.writeId, instanceId: data.instanceId, table: data.request.table, origin: data.origin, request: data.request, jobId: job.id };
 
     if (done) {
       const record: WriteAttempt = { attempt, at, outcome: done.outcome, status: done.status, durationMs };

@@ -83,7 +83,13 @@ export function createWriteWorker(deps: WriteWorkerDeps): WriteWorker {
     if (!job || !/stalled/i.test(err.message)) return;
     void (async () => {
       if (await deadLetters.get(job.data.writeId)) return;
-      await deadLetters.add({ writeId: job.data.writeId, instanceId: job.data.instanceId, job: job.data, reason: 'retries_exhausted', error: writeErrorOf(err), jobId: job.id ?? job.data.writeId, deadLetteredAt: Date.now() });
+      const entry = { writeId: job.data.writeId, instanceId: job.data.instanceId, job: job.data, reason: 'retries_exhausted' as const, error: writeErrorOf(err), jobId: job.id ?? job.data.writeId, deadLetteredAt: Date.now() };
+      await deadLetters.add(entry);
+      try {
+        deps.hooks?.onDeadLettered?.(entry); // metrics and the event log hear of it like any other dead letter
+      } catch {
+        // a hook must never break a write
+      }
     })().catch((e: Error) => logger.warn('could not dead-letter a failed write', { writeId: job.data.writeId, err: e.message }));
   });
   return {

@@ -9,6 +9,12 @@ export interface WriteEnqueueResult {
   duplicate: boolean;
 }
 
+/** Told of each write once Redis has it: accepted, or the same idempotency key again (the event log). Must not throw or wait. */
+export interface WriteEnqueueObserver {
+  accepted(job: Omit<WriteJob, 'attempts'>): void;
+  duplicate(job: Omit<WriteJob, 'attempts'>, ownerId: string): void;
+}
+
 /**
  * The only place that queues writes. A write is one BullMQ job (job id = write id) deduplicated by its
  * idempotency key inside BullMQ's add — one round trip, atomic: the same key within 24 h answers the first
@@ -18,8 +24,11 @@ export interface WriteEnqueueResult {
 export class WriteEnqueuer {
   private readonly timeoutMs: number;
 
-  constructor(private readonly queue: WriteQueue, options: { timeoutMs?: number } = {}) {
+  private readonly observer?: WriteEnqueueObserver;
+
+  constructor(private readonly queue: WriteQueue, options: { timeoutMs?: number; observer?: WriteEnqueueObserver } = {}) {
     this.timeoutMs = options.timeoutMs ?? 1500;
+    this.observer = options.observer;
   }
 
   /** `scope` names the door and action (`action|access-log`, `direct`), so keys of different doors never meet. */
@@ -35,6 +44,8 @@ export class WriteEnqueuer {
         timeout,
       ]);
       const id = added.id ?? job.writeId;
+      if (id === job.writeId) this.observer?.accepted(job);
+      else this.observer?.duplicate(job, id);
       return { id, duplicate: id !== job.writeId };
     } catch (err) {
       throw new AppError('queue_unavailable', 'The queue is unavailable; retry later', 503, { headers: { 'Retry-After': '5' }, cause: err });

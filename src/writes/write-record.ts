@@ -44,6 +44,8 @@ export interface WriteAttemptReport extends WriteAttempt {
   request: WriteRequest;
   /** ServiceNow's answer, when the attempt went through. */
   result?: WriteResult;
+  /** The write job (`{writeId}-r{n}` for a replay). */
+  jobId?: string;
 }
 
 /**

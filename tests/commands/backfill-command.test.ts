@@ -6,6 +6,7 @@ import { runBackfillCommand } from '../../src/commands/backfill-command';
 import { LocalState } from '../../src/config/local-state';
 import { InstanceStore } from '../../src/instances/instance-store';
 import { ConfigError } from '../../src/lib/errors';
+import { EventStore } from '../../src/event-log/event-store';
 import { recordSandboxRun } from '../../src/sandbox/sandbox-identity';
 import { newSandboxSecrets } from '../../src/sandbox/sandbox-instance';
 import { SHARED_REDIS_URL } from '../helpers/redis-server';
@@ -48,7 +49,12 @@ describe('snowgate backfill resolves instances as the running gateway does', () 
     expect(err).toContain('] 20/20 cases');
     expect(err).not.toContain('?');
     expect(out).toMatch(/backfill of acme complete: \d+ changes queued/);
-    expect(await backfilledCases()).toHaveLength(20);
+    const cases = await backfilledCases();
+    expect(cases).toHaveLength(20);
+    // each change is in the event log too, received from the backfill (the command's close flushed the log)
+    const logged = await new EventStore(f.redis, f.prefix).list({ instanceId: 'acme', table: CASE, limit: 100 });
+    expect(logged.events.map((e) => e.id).sort()).toEqual(cases.map((c) => c.eventId).sort());
+    expect(new Set(logged.events.map((e) => e.source))).toEqual(new Set(['backfill']));
   });
 
   it('when the instance was created through the admin API and npm start keeps the key in .snowgate/, then the command decrypts it with that key', async () => {

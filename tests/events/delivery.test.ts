@@ -45,7 +45,7 @@ describe('event delivery', () => {
 
     subscriber.setResponses([200]);
     const replay = await h.producer.replay(event.id);
-    expect(replay).toEqual({ eventId: event.id, jobId: `${event.id}-r1`, replayOf: event.id, from: 'dead-letter' });
+    expect(replay).toEqual({ eventId: event.id, instanceId: 'reject-400', jobId: `${event.id}-r1`, replayOf: event.id, from: 'dead-letter' });
     await h.hooks.deliveredOf(event.id);
     const got = await subscriber.waitFor(2);
     expect(got[1]).toMatchObject({ signatureValid: true, attempt: 2, status: 200 });

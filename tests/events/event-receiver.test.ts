@@ -34,6 +34,14 @@ describe('sandbox event receiver', () => {
     expect(page.text).toContain('<table>');
   });
 
+  it('when the event log is on and a browser asks for the page, then it is sent to the log\'s preset view; API clients still get JSON', async () => {
+    const withLog = express().use(createEventReceiverRoutes({ signatureKey: SIGNATURE_KEY, store, eventLogUrl: '/ops/events?instance=sandbox' }));
+    const page = await request(withLog).get('/sandbox/events').set('Accept', 'text/html').expect(303);
+    expect(page.headers.location).toBe('/ops/events?instance=sandbox');
+    const list = await request(withLog).get('/sandbox/events').set('Accept', 'application/json').expect(200);
+    expect(Array.isArray(list.body)).toBe(true);
+  });
+
   it('when the signature is wrong, then 401 invalid_signature and nothing is stored', async () => {
     store.clear();
     const signed = signEvent(newEvent(), 'whsec_' + Buffer.alloc(32, 3).toString('base64'));

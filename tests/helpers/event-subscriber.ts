@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { HTTP, type CloudEvent } from 'cloudevents';
 import { Webhook } from 'standardwebhooks';
 
-/** One scripted answer: a status, or a status with headers and a delay before answering. */
-export type ScriptedResponse = number | { status: number; headers?: Record<string, string>; delayMs?: number };
+/** One scripted answer: a status, or a status with headers, a body and a delay before answering. */
+export type ScriptedResponse = number | { status: number; headers?: Record<string, string>; body?: string; delayMs?: number };
 
 /** One request the subscriber got. */
 export interface ReceivedDelivery {
@@ -50,7 +50,7 @@ export interface EventSubscriber {
   close(): Promise<void>;
 }
 
-function normalize(response: ScriptedResponse): { status: number; headers: Record<string, string>; delayMs: number } {
+function normalize(response: ScriptedResponse): { status: number; headers: Record<string, string>; body?: string; delayMs: number } {
   return typeof response === 'number' ? { status: response, headers: {}, delayMs: 0 } : { headers: {}, delayMs: 0, ...response };
 }
 
@@ -96,7 +96,7 @@ export async function startEventSubscriber(options: EventSubscriberOptions): Pro
       }
       const timer = setTimeout(() => {
         pending.delete(timer);
-        if (!res.destroyed) res.writeHead(answer.status, answer.headers).end();
+        if (!res.destroyed) res.writeHead(answer.status, answer.headers).end(answer.body);
       }, answer.delayMs);
       pending.add(timer);
     });

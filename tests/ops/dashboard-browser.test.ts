@@ -79,6 +79,13 @@ if (browserMissing) {
     for (const name of Object.values(QUEUE_NAMES)) expect(text).toContain(name);
     expect(text).toMatch(/ingest\s+No workers\s+2 Jobs/);
     expect(text).toMatch(/deliver\s+No workers\s+0 Jobs/);
+    // a dead-letter queue has no worker by design: not flagged, its description (the ⓘ) says why
+    expect(text).toMatch(/\bdead-letter\s+0 Jobs/);
+    expect(text).toMatch(/write-dead-letter\s+0 Jobs/);
+    // the header's menu links to the event log
+    await page.locator('header button').last().click();
+    expect(await page.getByRole('menu').getByText('Event log').count()).toBe(1);
+    expect(await page.locator('a[href="/ops/events"]').count()).toBe(1);
     expect(cspViolations).toEqual([]);
     await page.close();
   });

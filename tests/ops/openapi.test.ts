@@ -16,6 +16,7 @@ const CONTRACT_ROUTES: Array<[string, string]> = [
   ['post', '/ops/api/dead-letters/{eventId}/replay'], ['get', '/ops/api/subscribers'], ['post', '/ops/api/subscribers/{instanceId}/reset'],
   ['post', '/actions/{instanceId}/{action}'], ['post', '/instances/{id}/actions/{action}/test'],
   ['post', '/instances/{id}/writes'], ['get', '/instances/{id}/writes/{writeId}'], ['post', '/instances/{id}/writes/{writeId}/replay'],
+  ['get', '/ops/api/events'], ['get', '/ops/api/events/{id}'], ['post', '/ops/api/events/{id}/replay'], ['get', '/ops/events'], ['get', '/ops/events/{id}'],
 ];
 
 const schemaFile = (name: string) => JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, name), 'utf8'));
