@@ -13,15 +13,15 @@ import { Metrics } from './ops/metrics';
 import { closeOpsQueues, openOpsQueues } from './ops/ops-queues';
 import { DeliveryProducer } from './queues/delivery-producer';
 import { releaseDeliveries } from './queues/held-deliveries';
-import { ChangeClaims } from './queues/change-claims';
-import { createIngestQueue, type IngestQueue } from './queues/ingest-queue';
-import { createIntakeQueue, type IntakeQueue } from './queues/intake-queue';
+import { PartitionLayout } from './queues/partition-layout';
+import { checkPartitions } from './queues/partition-record';
+import { closePartitionQueues, openPartitionQueues, type PartitionQueues } from './queues/partition-queues';
+import { PartitionedDeliveries } from './queues/partitioned-deliveries';
 import { startApiRole, startOpsListener } from './roles/api-role';
 import { startSchedulerRole } from './roles/scheduler-role';
 import { startWorkerRole } from './roles/worker-role';
 import { ClientPool } from './servicenow/client-pool';
 import { TokenManager } from './servicenow/token-manager';
-import { createWriteQueue, type WriteQueue } from './queues/write-queue';
 import { openWriteDeadLetters } from './workers/write-worker';
 import { WriteLedger } from './writes/write-ledger';
 
@@ -49,22 +49,20 @@ export interface SnowgateParts {
   producer: RedisClient;
   /** Background work (tokens, state, workers): waits and reconnects. */
   commands: RedisClient;
-  /** Where accepted changes go first (request path, on the producer connection). */
-  intakeQueue: IntakeQueue;
-  /** Change deduplication (request path, on the producer connection). */
-  claims: ChangeClaims;
-  ingestQueue: IngestQueue;
-  /** Writes into ServiceNow (request path, on the producer connection). */
-  writeQueue: WriteQueue;
+  /** Where the deployment's keys live: the base prefix (control data) and its partitions. */
+  layout: PartitionLayout;
+  /** Each partition's intake, ingest and write queues and change claims (request path, on the producer connection). */
+  partitions: PartitionQueues[];
   /** Where a write stands; replay of dead writes (request path). */
   writeLedger: WriteLedger;
   tokens: TokenManager;
   clients: ClientPool;
-  deliveries: DeliveryProducer;
+  /** Every partition's delivery and dead-letter queues, and replay across them. */
+  deliveries: PartitionedDeliveries;
   /** Each subscriber's circuit breaker, shared by every process through Redis. */
   breaker: SubscriberBreaker;
   metrics: Metrics;
-  /** One handle per queue, for the dashboard, the ops API and the queue-depth metric. */
+  /** One handle per queue of every partition, for the dashboard, the ops API and the queue-depth metric. */
   opsQueues: Queue[];
 }
 
@@ -90,6 +88,9 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
   commands.on('error', (err) => logger.debug('redis command connection error', { err: err.message }));
   shutdown.add('redis commands', () => closeRedis(commands));
 
+  const layout = new PartitionLayout(settings.queuePrefix, settings.partitions);
+  await checkLayout(commands, layout, logger, shutdown);
+
   const registry = new InstanceRegistry(options.instances);
   for (const instance of options.instances) {
     for (const w of instance.warnings) logger.warn('instance configuration warning', { instanceId: instance.id, path: w.path, warning: w.message });
@@ -98,28 +99,27 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
   const sync = await store.startSync(registry);
   shutdown.add('instance sync', () => sync.close());
 
-  const intakeQueue = createIntakeQueue(producer, settings.queuePrefix);
-  intakeQueue.on('error', (err) => logger.debug('intake queue error', { err: err.message }));
-  shutdown.add('intake queue', () => intakeQueue.close());
-  const claims = new ChangeClaims(producer, settings.queuePrefix);
-  const ingestQueue = createIngestQueue(producer, settings.queuePrefix);
-  ingestQueue.on('error', (err) => logger.debug('ingest queue error', { err: err.message }));
-  shutdown.add('ingest queue', () => ingestQueue.close());
-  const writeQueue = createWriteQueue(producer, settings.queuePrefix);
-  shutdown.add('write queue', () => writeQueue.close());
-  const writeDeadLetters = openWriteDeadLetters(producer, settings.queuePrefix);
-  shutdown.add('write dead letters', () => writeDeadLetters.close());
-  const writeLedger = new WriteLedger(writeQueue, writeDeadLetters, producer, settings.queuePrefix);
+  const partitions = openPartitionQueues(layout, producer, settings.redisWaitReplicas);
+  shutdown.add('partition queues', () => closePartitionQueues(partitions));
+  const writeDeadLetters = layout.prefixes.map((prefix) => openWriteDeadLetters(producer, prefix));
+  shutdown.add('write dead letters', async () => void (await Promise.all(writeDeadLetters.map((d) => d.close()))));
+  const writeLedger = new WriteLedger(partitions.map((p) => ({ queue: p.write, deadLetters: writeDeadLetters[p.index]!, prefix: p.prefix })), producer);
   const metrics = new Metrics();
   const tokens = new TokenManager({ redis: commands, encryptionKey: settings.encryptionKey, instances: registry, keyPrefix: `${settings.queuePrefix}:tokens`, logger });
   const clients = new ClientPool(tokens, (instance) => (api, status, ms) => metrics.apiCall(instance.id, api, status, ms / 1000));
-  const deliveries = new DeliveryProducer({ connection: commands, prefix: settings.queuePrefix });
+  const deliveries = new PartitionedDeliveries(layout.prefixes.map((prefix) => new DeliveryProducer({ connection: commands, prefix, controlPrefix: layout.base })));
   const breaker = new SubscriberBreaker(commands, settings.queuePrefix, settings.breaker);
   shutdown.add('delivery producer', () => deliveries.close());
-  const opsQueues = openOpsQueues(producer, settings.queuePrefix);
+  const opsQueues = openOpsQueues(producer, layout);
   shutdown.add('ops queues', () => closeOpsQueues(opsQueues));
   // Redis outages are reported by readiness and the 503s; the queues' own connection errors only go to debug
-  for (const queue of [...opsQueues, deliveries.queue, deliveries.deadLetters.queue, ingestQueue, writeQueue, writeDeadLetters.queue]) {
+  const queues = [
+    ...opsQueues,
+    ...deliveries.producers.flatMap((d) => [d.queue, d.deadLetters.queue]),
+    ...partitions.flatMap((p) => [p.intake, p.ingest, p.write]),
+    ...writeDeadLetters.map((d) => d.queue),
+  ];
+  for (const queue of queues) {
     queue.on('error', (err: Error) => logger.debug('queue connection error', { queue: queue.name, err: err.message }));
   }
   metrics.setQueues(() => opsQueues);
@@ -130,7 +130,7 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
   metrics.setBreakerSource(() => breaker.states(registry.list().filter((i) => i.events.callbackUrl).map((i) => i.id)));
   watchInstanceChanges(registry, deliveries, breaker, tokens, logger);
 
-  const parts: SnowgateParts = { settings, logger, registry, store, producer, commands, intakeQueue, claims, ingestQueue, writeQueue, writeLedger, tokens, clients, deliveries, breaker, metrics, opsQueues };
+  const parts: SnowgateParts = { settings, logger, registry, store, producer, commands, layout, partitions, writeLedger, tokens, clients, deliveries, breaker, metrics, opsQueues };
   const { role } = settings;
   if (role === 'all' || role === 'worker') startWorkerRole(parts, shutdown);
   if (role === 'all' || role === 'scheduler') await startSchedulerRole(parts, shutdown);
@@ -139,10 +139,29 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
 }
 
 /**
+ * Refuses to start with another partition count than the deployment runs (see checkPartitions). While Redis
+ * does not answer, start-up goes on (readiness reports the outage) and the check is made once it does: a
+ * mismatch then stops the process, before it could have accepted anything.
+ */
+async function checkLayout(redis: RedisClient, layout: PartitionLayout, logger: Logger, shutdown: Shutdown): Promise<void> {
+  const check = checkPartitions(redis, layout);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 5000)));
+  const first = await Promise.race([check, late]).finally(() => clearTimeout(timer));
+  if (first !== 'late') return;
+  logger.warn('Redis does not answer: the partition count is checked once it does');
+  check.catch((err: Error) => {
+    logger.error(err.message);
+    process.exitCode = 1;
+    void shutdown.run('partition count mismatch');
+  });
+}
+
+/**
  * Keeps per-instance state in step with the registry: an updated instance gets its subscriber back after a
  * 410; a deleted one loses its tokens and its breaker (its held deliveries go on, to be dead-lettered).
  */
-function watchInstanceChanges(registry: InstanceRegistry, deliveries: DeliveryProducer, breaker: SubscriberBreaker, tokens: TokenManager, logger: Logger): void {
+function watchInstanceChanges(registry: InstanceRegistry, deliveries: PartitionedDeliveries, breaker: SubscriberBreaker, tokens: TokenManager, logger: Logger): void {
   registry.on('change', (id: string) => {
     const task = registry.get(id)
       ? deliveries.enableSubscriber(id)

@@ -5,9 +5,9 @@ import { createLogger } from '../lib/logger';
 import { closeRedis } from '../lib/redis-connections';
 import { runBackfill, type BackfillSummary } from '../poller/backfill';
 import { renderProgress } from '../poller/progress-bar';
-import { ChangeClaims } from '../queues/change-claims';
-import { createIngestQueue } from '../queues/ingest-queue';
-import { createIntakeQueue } from '../queues/intake-queue';
+import { PartitionLayout } from '../queues/partition-layout';
+import { changeRoutes, closePartitionQueues, openPartitionQueues } from '../queues/partition-queues';
+import { recordedPartitions } from '../queues/partition-record';
 import { ServiceNowClient } from '../servicenow/servicenow-client';
 import { TokenManager } from '../servicenow/token-manager';
 import { connectCommandRedis, findInstance } from './find-instance';
@@ -35,8 +35,8 @@ export async function runBackfillCommand(args: BackfillArgs, options: ResolveOpt
   const { settings } = resolved;
   const logger = createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel);
   const redis = await connectCommandRedis(resolved);
-  const intake = createIntakeQueue(redis, settings.queuePrefix);
-  const ingest = createIngestQueue(redis, settings.queuePrefix);
+  const layout = new PartitionLayout(settings.queuePrefix, (await recordedPartitions(redis, settings.queuePrefix))?.count ?? settings.partitions);
+  const partitions = openPartitionQueues(layout, redis, settings.redisWaitReplicas);
   try {
     const { instance } = await findInstance(resolved, args.instanceId, redis);
     const tokens = new TokenManager({ redis, encryptionKey: settings.encryptionKey, instances: new InstanceRegistry([instance]), keyPrefix: `${settings.queuePrefix}:tokens`, logger });
@@ -44,7 +44,7 @@ export async function runBackfillCommand(args: BackfillArgs, options: ResolveOpt
     const summary = await runBackfill({
       instance,
       client: new ServiceNowClient(instance, tokens),
-      enqueuer: new ChangeEnqueuer({ intake, ingest, claims: new ChangeClaims(redis, settings.queuePrefix) }, { timeoutMs: 10_000 }),
+      enqueuer: new ChangeEnqueuer(changeRoutes(layout, partitions), { timeoutMs: 10_000 }),
       redis,
       prefix: settings.queuePrefix,
       since: args.since,
@@ -58,8 +58,7 @@ export async function runBackfillCommand(args: BackfillArgs, options: ResolveOpt
     if (current) process.stderr.write('\n');
     printSummary(summary);
   } finally {
-    await intake.close().catch(() => undefined);
-    await ingest.close().catch(() => undefined);
+    await closePartitionQueues(partitions).catch(() => undefined);
     await closeRedis(redis);
   }
 }

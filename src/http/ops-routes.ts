@@ -13,8 +13,10 @@ import { requireAdmin } from './admin-auth';
 /** What the operations routes need. */
 export interface OpsRoutesDeps {
   adminToken: string;
-  /** The snowgate queues (see openOpsQueues): shown in the dashboard, counted, retried. */
+  /** The snowgate queues of every partition (see openOpsQueues): shown in the dashboard, counted, retried. */
   queues: readonly Queue[];
+  /** The partition a queue belongs to, shown beside its name; undefined for one partition or a base queue. */
+  partitionOf?: (queue: Queue) => number | undefined;
   /** Dead-letter listing and replay (see deliveryReplay); without it those routes answer 501. */
   replay?: EventReplay;
   /** The subscribers' circuit breakers (see subscriberBreakers); without them those routes answer 501. */
@@ -70,7 +72,8 @@ export function createOpsRoutes(deps: OpsRoutesDeps): Router {
     return deps.breakers;
   };
 
-  router.use(DASHBOARD_PATH, dashboardLogin(deps.adminToken), admin, dashboardCsp, createQueueDashboard(deps.queues), dashboardSignInPage);
+  const partitionOf = deps.partitionOf ?? (() => undefined);
+  router.use(DASHBOARD_PATH, dashboardLogin(deps.adminToken), admin, dashboardCsp, createQueueDashboard(deps.queues, partitionOf), dashboardSignInPage);
 
   router.get('/ops/api/queues', admin, async (_req, res) => {
     try {
@@ -78,7 +81,8 @@ export function createOpsRoutes(deps: OpsRoutesDeps): Router {
         Promise.all(
           deps.queues.map(async (q) => {
             const [counts, paused] = await Promise.all([q.getJobCounts(...COUNTED), q.isPaused()]);
-            return { name: q.name, paused, counts };
+            const partition = partitionOf(q);
+            return { name: q.name, ...(partition === undefined ? {} : { partition }), paused, counts };
           }),
         ),
         deps.countTimeoutMs ?? 2000,

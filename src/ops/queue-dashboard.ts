@@ -30,12 +30,19 @@ export const dashboardCsp: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** The Bull Board UI and its API for the given queues, as an Express handler to mount at {@link DASHBOARD_PATH}. */
-export function createQueueDashboard(queues: readonly Queue[], basePath = DASHBOARD_PATH): RequestHandler {
+/**
+ * The Bull Board UI and its API for the given queues, as an Express handler to mount at {@link DASHBOARD_PATH}.
+ * A partition's queue is listed as `p{n}-{name}` ("ingest, partition 1"), since each partition has one of each.
+ */
+export function createQueueDashboard(queues: readonly Queue[], partitionOf: (queue: Queue) => number | undefined = () => undefined, basePath = DASHBOARD_PATH): RequestHandler {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(basePath);
+  const adapterOf = (queue: Queue) => {
+    const p = partitionOf(queue);
+    return new BullMQAdapter(queue, { allowRetries: true, ...(p === undefined ? {} : { prefix: `p${p}-`, displayName: `${queue.name}, partition ${p}` }) });
+  };
   createBullBoard({
-    queues: queues.map((queue) => new BullMQAdapter(queue, { allowRetries: true })),
+    queues: queues.map(adapterOf),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'snowgate' } },
   });

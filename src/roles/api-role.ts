@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import type { Queue } from 'bullmq';
 import { createApp, withWebhookDoor } from '../http/create-app';
 import { createWebhookDoor } from '../http/webhook-door';
 import { createActionRoutes } from '../http/action-routes';
@@ -25,6 +26,7 @@ import type { SnowgateParts } from '../main';
 import { deliveryReplay } from '../ops/event-replay';
 import { webhookOutcomeHook } from '../ops/metrics-hooks';
 import { subscriberBreakers } from '../ops/subscriber-breakers';
+import { changeRoutes } from '../queues/partition-queues';
 import { healthChecks } from './health-checks';
 
 /**
@@ -46,8 +48,8 @@ async function untilReady(connection: SnowgateParts['producer'], timeoutMs: numb
 
 /** The write direction's doors: actions (signed or bearer), direct writes and their status (admin or writes bearer). */
 function writeRouters(parts: SnowgateParts): Router[] {
-  const { settings, registry, clients, logger, metrics, writeQueue, writeLedger } = parts;
-  const enqueuer = new WriteEnqueuer(writeQueue);
+  const { settings, registry, clients, logger, metrics, layout, partitions, writeLedger } = parts;
+  const enqueuer = new WriteEnqueuer({ partitions, partitionOf: (key) => layout.ofKey(key) });
   const intake = new ActionIntake({ registry, verifier: new SignatureVerifier(), enqueuer, rateLimiter: new RateLimiter() });
   const common = { registry, adminToken: settings.adminToken, maxBodyBytes: settings.maxBodyBytes, logger };
   return [
@@ -58,14 +60,15 @@ function writeRouters(parts: SnowgateParts): Router[] {
 
 /** Admin and operator routes (behind the admin token; the OAuth callback is protected by its state instead). */
 function adminRouters(parts: SnowgateParts): Router[] {
-  const { settings, registry, tokens, store, logger, opsQueues, deliveries, breaker, metrics } = parts;
+  const { settings, registry, tokens, store, logger, opsQueues, deliveries, breaker, metrics, layout } = parts;
+  const partitionOf = (queue: Queue) => (layout.count > 1 ? layout.indexOf(queue.opts.prefix ?? '') : undefined);
   const common = { registry, adminToken: settings.adminToken, publicUrl: settings.publicUrl };
   return [
     createInstanceRoutes({ ...common, store, logger, tokens }),
     createOAuthRoutes({ ...common, tokens }),
     createTestConnectionRoutes({ ...common, tokens }),
     createBusinessRulesRoutes(common),
-    createOpsRoutes({ adminToken: settings.adminToken, queues: opsQueues, replay: deliveryReplay(deliveries), breakers: subscriberBreakers(breaker, registry, deliveries.queue), logger }),
+    createOpsRoutes({ adminToken: settings.adminToken, queues: opsQueues, partitionOf, replay: deliveryReplay(deliveries), breakers: subscriberBreakers(breaker, registry, deliveries.queue), logger }),
     createMetricsRoutes({ metrics, adminToken: settings.adminToken, public: settings.metricsPublic }),
     createOpenApiRoutes({ publicUrl: settings.publicUrl }),
   ];
@@ -86,13 +89,13 @@ function saturationFor(mode: EnvSettings['intake'], shutdown: Shutdown): () => b
 
 /** The api role: the webhook door plus admin, ops, OAuth and sandbox routes, listening on PORT. */
 export async function startApiRole(parts: SnowgateParts, shutdown: Shutdown, extraRouters: Router[]): Promise<ListeningServer> {
-  const { settings, logger, registry, intakeQueue, ingestQueue, claims, metrics } = parts;
+  const { settings, logger, registry, layout, partitions, metrics } = parts;
   const saturated = saturationFor(settings.intake, shutdown);
   const intake = new WebhookIntake({
     registry,
     verifier: new SignatureVerifier(),
     validator: new PayloadValidator(),
-    enqueuer: new ChangeEnqueuer({ intake: intakeQueue, ingest: ingestQueue, claims }, { saturated, intakeFrom: settings.intake === 'always' ? 1 : undefined }),
+    enqueuer: new ChangeEnqueuer(changeRoutes(layout, partitions), { saturated, intakeFrom: settings.intake === 'always' ? 1 : undefined }),
     rateLimiter: new RateLimiter(),
   });
   await untilReady(parts.producer, 5000);

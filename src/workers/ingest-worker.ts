@@ -10,6 +10,7 @@ import type { DeliveryProducer } from '../queues/delivery-producer';
 import { QUEUE_NAMES } from '../queues/queue-names';
 import type { RecordLanes } from '../queues/record-lanes';
 import type { FirstDelivery } from './first-delivery';
+import { lockOptions } from './job-lock';
 import { isMutableTable } from '../enrichment/change-enricher';
 import type { EchoRecords } from '../writes/echo-records';
 
@@ -30,7 +31,7 @@ export interface IngestWorkerDeps {
   logger: Logger;
   /** Jobs processed at once (default 50): enrichment mostly waits on ServiceNow. */
   concurrency?: number;
-  /** Lock duration (default 30 s); a job whose worker died is taken up again after it. */
+  /** Lock duration (default 5 s, see lockOptions); a job whose worker died is taken up again after it. */
   lockDurationMs?: number;
   /** Longest a job may take before the attempt is failed and retried (default 120 s). */
   jobDeadlineMs?: number;
@@ -134,8 +135,7 @@ export function createIngestWorker(deps: IngestWorkerDeps): Worker<ChangeJob> {
       connection: deps.connection,
       prefix: deps.prefix,
       concurrency: deps.concurrency ?? 50,
-      lockDuration: deps.lockDurationMs ?? 30_000,
-      stalledInterval: Math.min(deps.lockDurationMs ?? 30_000, 30_000),
+      ...lockOptions(deps.lockDurationMs),
       maxStalledCount: 5,
     },
   );
