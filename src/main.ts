@@ -89,7 +89,10 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
   shutdown.add('redis commands', () => closeRedis(commands));
 
   const layout = new PartitionLayout(settings.queuePrefix, settings.partitions);
-  await checkLayout(commands, layout, logger, shutdown);
+  await checkLayout(commands, layout, logger, shutdown).catch(async (err: unknown) => {
+    await shutdown.run('start refused');
+    throw err;
+  });
 
   const registry = new InstanceRegistry(options.instances);
   for (const instance of options.instances) {
