@@ -10,20 +10,18 @@ import { createLogger, type Logger } from './lib/logger';
 import { closeRedis, connectRedis, type RedisClient } from './lib/redis-connections';
 import { Shutdown } from './lib/shutdown';
 import { Metrics } from './ops/metrics';
-import { closeOpsQueues, openOpsQueues } from './ops/ops-queues';
-import { DeliveryProducer } from './queues/delivery-producer';
 import { releaseDeliveries } from './queues/held-deliveries';
 import { PartitionLayout } from './queues/partition-layout';
-import { checkPartitions } from './queues/partition-record';
-import { closePartitionQueues, openPartitionQueues, type PartitionQueues } from './queues/partition-queues';
-import { PartitionedDeliveries } from './queues/partitioned-deliveries';
+import { PartitionMigration, producerLabel } from './queues/partition-migration';
+import type { PartitionQueues } from './queues/partition-queues';
+import type { PartitionedDeliveries } from './queues/partitioned-deliveries';
 import { startApiRole, startOpsListener } from './roles/api-role';
+import { checkLayout, openGatewayQueues } from './roles/gateway-queues';
 import { startSchedulerRole } from './roles/scheduler-role';
 import { startWorkerRole } from './roles/worker-role';
 import { ClientPool } from './servicenow/client-pool';
 import { TokenManager } from './servicenow/token-manager';
-import { openWriteDeadLetters } from './workers/write-worker';
-import { WriteLedger } from './writes/write-ledger';
+import type { WriteLedger } from './writes/write-ledger';
 
 export interface SnowgateOptions {
   settings: EnvSettings;
@@ -51,6 +49,8 @@ export interface SnowgateParts {
   commands: RedisClient;
   /** Where the deployment's keys live: the base prefix (control data) and its partitions. */
   layout: PartitionLayout;
+  /** A change of the partition count in progress: the old partitions still drained (see README › Changing the partition count). */
+  migration?: PartitionMigration;
   /** Each partition's intake, ingest and write queues and change claims (request path, on the producer connection). */
   partitions: PartitionQueues[];
   /** Where a write stands; replay of dead writes (request path). */
@@ -81,18 +81,20 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
   const logger = options.logger ?? createLogger(settings.logLevel);
   const shutdown = options.shutdown ?? new Shutdown(logger);
   const target = { url: settings.redisUrl, cluster: settings.redisCluster };
-  const producer = connectRedis(target, 'producer');
+  const layout = new PartitionLayout(settings.queuePrefix, settings.partitions);
+  const producer = connectRedis(target, 'producer', { label: producerLabel(layout) });
   producer.on('error', (err) => logger.debug('redis producer connection error', { err: err.message }));
   shutdown.add('redis producer', () => closeRedis(producer));
   const commands = connectRedis(target, 'worker');
   commands.on('error', (err) => logger.debug('redis command connection error', { err: err.message }));
   shutdown.add('redis commands', () => closeRedis(commands));
 
-  const layout = new PartitionLayout(settings.queuePrefix, settings.partitions);
-  await checkLayout(commands, layout, logger, shutdown).catch(async (err: unknown) => {
+  const record = await checkLayout(commands, layout, logger, shutdown).catch(async (err: unknown) => {
     await shutdown.run('start refused');
     throw err;
   });
+  const migration = PartitionMigration.of(commands, layout, record);
+  if (migration) shutdown.add('partition migration', () => migration.close());
 
   const registry = new InstanceRegistry(options.instances);
   for (const instance of options.instances) {
@@ -102,29 +104,11 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
   const sync = await store.startSync(registry);
   shutdown.add('instance sync', () => sync.close());
 
-  const partitions = openPartitionQueues(layout, producer, settings.redisWaitReplicas);
-  shutdown.add('partition queues', () => closePartitionQueues(partitions));
-  const writeDeadLetters = layout.prefixes.map((prefix) => openWriteDeadLetters(producer, prefix));
-  shutdown.add('write dead letters', async () => void (await Promise.all(writeDeadLetters.map((d) => d.close()))));
-  const writeLedger = new WriteLedger(partitions.map((p) => ({ queue: p.write, deadLetters: writeDeadLetters[p.index]!, prefix: p.prefix })), producer);
+  const { partitions, writeLedger, deliveries, opsQueues } = openGatewayQueues({ settings, layout, migration, producer, commands, logger, shutdown });
   const metrics = new Metrics();
   const tokens = new TokenManager({ redis: commands, encryptionKey: settings.encryptionKey, instances: registry, keyPrefix: `${settings.queuePrefix}:tokens`, logger });
   const clients = new ClientPool(tokens, (instance) => (api, status, ms) => metrics.apiCall(instance.id, api, status, ms / 1000));
-  const deliveries = new PartitionedDeliveries(layout.prefixes.map((prefix) => new DeliveryProducer({ connection: commands, prefix, controlPrefix: layout.base })));
   const breaker = new SubscriberBreaker(commands, settings.queuePrefix, settings.breaker);
-  shutdown.add('delivery producer', () => deliveries.close());
-  const opsQueues = openOpsQueues(producer, layout);
-  shutdown.add('ops queues', () => closeOpsQueues(opsQueues));
-  // Redis outages are reported by readiness and the 503s; the queues' own connection errors only go to debug
-  const queues = [
-    ...opsQueues,
-    ...deliveries.producers.flatMap((d) => [d.queue, d.deadLetters.queue]),
-    ...partitions.flatMap((p) => [p.intake, p.ingest, p.write]),
-    ...writeDeadLetters.map((d) => d.queue),
-  ];
-  for (const queue of queues) {
-    queue.on('error', (err: Error) => logger.debug('queue connection error', { queue: queue.name, err: err.message }));
-  }
   metrics.setQueues(() => opsQueues);
   metrics.setRefreshTokenExpirySource(async () => {
     const entries = await Promise.all(registry.list().map(async (i) => ({ instanceId: i.id, at: await tokens.refreshTokenExpiresAt(i.id).catch(() => undefined) })));
@@ -133,31 +117,12 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
   metrics.setBreakerSource(() => breaker.states(registry.list().filter((i) => i.events.callbackUrl).map((i) => i.id)));
   watchInstanceChanges(registry, deliveries, breaker, tokens, logger);
 
-  const parts: SnowgateParts = { settings, logger, registry, store, producer, commands, layout, partitions, writeLedger, tokens, clients, deliveries, breaker, metrics, opsQueues };
+  const parts: SnowgateParts = { settings, logger, registry, store, producer, commands, layout, migration, partitions, writeLedger, tokens, clients, deliveries, breaker, metrics, opsQueues };
   const { role } = settings;
   if (role === 'all' || role === 'worker') startWorkerRole(parts, shutdown);
   if (role === 'all' || role === 'scheduler') await startSchedulerRole(parts, shutdown);
   const http = role === 'all' || role === 'api' ? await startApiRole(parts, shutdown, options.routers?.(parts) ?? []) : await startOpsListener(parts, shutdown);
   return { ...parts, http, shutdown, close: () => shutdown.run('close') };
-}
-
-/**
- * Refuses to start with another partition count than the deployment runs (see checkPartitions). While Redis
- * does not answer, start-up goes on (readiness reports the outage) and the check is made once it does: a
- * mismatch then stops the process, before it could have accepted anything.
- */
-async function checkLayout(redis: RedisClient, layout: PartitionLayout, logger: Logger, shutdown: Shutdown): Promise<void> {
-  const check = checkPartitions(redis, layout);
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 5000)));
-  const first = await Promise.race([check, late]).finally(() => clearTimeout(timer));
-  if (first !== 'late') return;
-  logger.warn('Redis does not answer: the partition count is checked once it does');
-  check.catch((err: Error) => {
-    logger.error(err.message);
-    process.exitCode = 1;
-    void shutdown.run('partition count mismatch');
-  });
 }
 
 /**

@@ -6,6 +6,7 @@ import { closeRedis } from '../lib/redis-connections';
 import { runBackfill, type BackfillSummary } from '../poller/backfill';
 import { renderProgress } from '../poller/progress-bar';
 import { PartitionLayout } from '../queues/partition-layout';
+import { PartitionMigration } from '../queues/partition-migration';
 import { changeRoutes, closePartitionQueues, openPartitionQueues } from '../queues/partition-queues';
 import { recordedPartitions } from '../queues/partition-record';
 import { ServiceNowClient } from '../servicenow/servicenow-client';
@@ -35,7 +36,9 @@ export async function runBackfillCommand(args: BackfillArgs, options: ResolveOpt
   const { settings } = resolved;
   const logger = createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel);
   const redis = await connectCommandRedis(resolved);
-  const layout = new PartitionLayout(settings.queuePrefix, (await recordedPartitions(redis, settings.queuePrefix))?.count ?? settings.partitions);
+  const record = await recordedPartitions(redis, settings.queuePrefix);
+  const layout = new PartitionLayout(settings.queuePrefix, record?.count ?? settings.partitions);
+  const migration = PartitionMigration.of(redis, layout, record);
   const partitions = openPartitionQueues(layout, redis, settings.redisWaitReplicas);
   try {
     const { instance } = await findInstance(resolved, args.instanceId, redis);
@@ -44,7 +47,7 @@ export async function runBackfillCommand(args: BackfillArgs, options: ResolveOpt
     const summary = await runBackfill({
       instance,
       client: new ServiceNowClient(instance, tokens),
-      enqueuer: new ChangeEnqueuer(changeRoutes(layout, partitions), { timeoutMs: 10_000 }),
+      enqueuer: new ChangeEnqueuer(changeRoutes(layout, partitions, migration && { on: redis, migration }), { timeoutMs: 10_000 }),
       redis,
       prefix: settings.queuePrefix,
       since: args.since,

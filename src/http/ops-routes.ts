@@ -7,7 +7,7 @@ import type { EventReplay } from '../ops/event-replay';
 import { FailedJobs } from '../ops/failed-jobs';
 import { isNarrowed, parseOpsFilter, type OpsFilter } from '../ops/ops-filter';
 import type { SubscriberBreakers } from '../ops/subscriber-breakers';
-import { createQueueDashboard, dashboardCsp, DASHBOARD_PATH } from '../ops/queue-dashboard';
+import { createQueueDashboard, dashboardCsp, DASHBOARD_PATH, type QueuePartition } from '../ops/queue-dashboard';
 import { requireAdmin } from './admin-auth';
 
 /** What the operations routes need. */
@@ -15,8 +15,8 @@ export interface OpsRoutesDeps {
   adminToken: string;
   /** The snowgate queues of every partition (see openOpsQueues): shown in the dashboard, counted, retried. */
   queues: readonly Queue[];
-  /** The partition a queue belongs to, shown beside its name; undefined for one partition or a base queue. */
-  partitionOf?: (queue: Queue) => number | undefined;
+  /** The partition a queue belongs to, shown beside its name (see QueuePartition); undefined for one partition or a base queue. */
+  partitionOf?: (queue: Queue) => QueuePartition | undefined;
   /** Dead-letter listing and replay (see deliveryReplay); without it those routes answer 501. */
   replay?: EventReplay;
   /** The subscribers' circuit breakers (see subscriberBreakers); without them those routes answer 501. */
@@ -81,8 +81,7 @@ export function createOpsRoutes(deps: OpsRoutesDeps): Router {
         Promise.all(
           deps.queues.map(async (q) => {
             const [counts, paused] = await Promise.all([q.getJobCounts(...COUNTED), q.isPaused()]);
-            const partition = partitionOf(q);
-            return { name: q.name, ...(partition === undefined ? {} : { partition }), paused, counts };
+            return { name: q.name, ...partitionOf(q), paused, counts };
           }),
         ),
         deps.countTimeoutMs ?? 2000,

@@ -31,6 +31,8 @@ export interface ChangeEnqueuerQueues {
 export interface ChangeRoutes {
   partitions: readonly ChangeEnqueuerQueues[];
   partitionOf(change: ChangeJob): number;
+  /** While the partition count changes: each change's owner under the old count, if it was accepted then (null if not). */
+  previousOwners?(changes: readonly ChangeJob[]): Promise<Array<string | null>>;
 }
 
 export interface ChangeEnqueuerOptions {
@@ -132,11 +134,14 @@ export class ChangeEnqueuer {
     }
   }
 
-  /** Queues and claims the changes, then waits for the partition's replicas when asked. */
+  /** Queues and claims the changes (but those accepted under the old partition count), then waits for the partition's replicas when asked. */
   private async queueDurably(queues: ChangeEnqueuerQueues, changes: ChangeJob[]): Promise<string[]> {
-    const owners = await this.queueAndClaim(queues, changes);
+    const before = (await this.routes.previousOwners?.(changes)) ?? [];
+    const fresh = changes.filter((_, i) => !before[i]);
+    const owners = fresh.length > 0 ? await this.queueAndClaim(queues, fresh) : [];
     await queues.ack?.();
-    return owners;
+    let next = 0;
+    return changes.map((_, i) => before[i] ?? owners[next++]!);
   }
 
   /** Queues the changes and returns, in order, the event id that owns each one. */

@@ -20,7 +20,7 @@ export function deliveryReplay(deliveries: PartitionedDeliveries): EventReplay {
   return {
     async list(filter) {
       const found: DeadLetterEntry[] = [];
-      for (const producer of deliveries.producers) {
+      for (const producer of deliveries.all) {
         let taken = 0;
         for await (const entry of producer.deadLetters.all()) {
           if (taken >= filter.limit) break;

@@ -7,13 +7,14 @@ import { CONTROL_QUEUES, PARTITION_QUEUES } from '../queues/queue-names';
 /**
  * One BullMQ Queue handle per snowgate queue of every partition (intake, ingest, deliver, dead-letter, write,
  * write-dead-letter) and of the base prefix (poll), for the dashboard, the ops API and the queue-depth metric.
- * Handles only read and steer; they never process jobs. `layout`: the deployment's partitions, or one prefix.
+ * Handles only read and steer; they never process jobs. `layout`: the deployment's partitions, or one prefix;
+ * `partitionsOnly`: without the base prefix's queues (the old partitions while the count changes).
  */
-export function openOpsQueues(connection: RedisClient, layout: PartitionLayout | string): Queue[] {
+export function openOpsQueues(connection: RedisClient, layout: PartitionLayout | string, { partitionsOnly = false } = {}): Queue[] {
   const { prefixes, base } = typeof layout === 'string' ? new PartitionLayout(layout) : layout;
   return [
     ...prefixes.flatMap((prefix) => PARTITION_QUEUES.map((name) => openQueue(name, connection, prefix))),
-    ...CONTROL_QUEUES.map((name) => openQueue(name, connection, base)),
+    ...(partitionsOnly ? [] : CONTROL_QUEUES.map((name) => openQueue(name, connection, base))),
   ] as Queue[];
 }
 

@@ -30,16 +30,25 @@ export const dashboardCsp: RequestHandler = (_req, res, next) => {
   next();
 };
 
+/** Which partition a queue is of: its index, and `old` for a partition of the count before the last change while it is drained. */
+export interface QueuePartition {
+  partition: number;
+  old?: true;
+}
+
 /**
  * The Bull Board UI and its API for the given queues, as an Express handler to mount at {@link DASHBOARD_PATH}.
- * A partition's queue is listed as `p{n}-{name}` ("ingest, partition 1"), since each partition has one of each.
+ * A partition's queue is listed as `p{n}-{name}` ("ingest, partition 1"; `old-p{n}-…` for an old partition), since
+ * each partition has one of each.
  */
-export function createQueueDashboard(queues: readonly Queue[], partitionOf: (queue: Queue) => number | undefined = () => undefined, basePath = DASHBOARD_PATH): RequestHandler {
+export function createQueueDashboard(queues: readonly Queue[], partitionOf: (queue: Queue) => QueuePartition | undefined = () => undefined, basePath = DASHBOARD_PATH): RequestHandler {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(basePath);
   const adapterOf = (queue: Queue) => {
-    const p = partitionOf(queue);
-    return new BullMQAdapter(queue, { allowRetries: true, ...(p === undefined ? {} : { prefix: `p${p}-`, displayName: `${queue.name}, partition ${p}` }) });
+    const of = partitionOf(queue);
+    if (!of) return new BullMQAdapter(queue, { allowRetries: true });
+    const [prefix, displayName] = of.old ? [`old-p${of.partition}-`, `${queue.name}, old partition ${of.partition}`] : [`p${of.partition}-`, `${queue.name}, partition ${of.partition}`];
+    return new BullMQAdapter(queue, { allowRetries: true, prefix, displayName });
   };
   createBullBoard({
     queues: queues.map(adapterOf),

@@ -2,7 +2,9 @@ import type { RedisClient } from '../lib/redis-connections';
 import { ChangeClaims } from './change-claims';
 import { createIngestQueue, type IngestQueue } from './ingest-queue';
 import { createIntakeQueue, type IntakeQueue } from './intake-queue';
+import type { ChangeJob } from './change-job';
 import type { PartitionLayout } from './partition-layout';
+import type { PartitionMigration } from './partition-migration';
 import { replicaAck, type ReplicaAck } from './replica-ack';
 import { createWriteQueue, type WriteQueue } from './write-queue';
 
@@ -40,7 +42,23 @@ export async function closePartitionQueues(partitions: readonly PartitionQueues[
   await Promise.all(partitions.flatMap((p) => [p.intake.close(), p.ingest.close(), p.write.close()]));
 }
 
-/** Where a change goes: the partition of its record. */
-export function changeRoutes(layout: PartitionLayout, partitions: readonly PartitionQueues[]) {
-  return { partitions, partitionOf: (change: { instanceId: string; table: string; sysId: string }) => layout.ofRecord(change.instanceId, change.table, change.sysId) };
+/**
+ * Where a change goes: the partition of its record. While the partition count changes, a change accepted under
+ * the old count is found by its claim there (read on `connection`), so a report of it again stays a duplicate.
+ */
+export function changeRoutes(layout: PartitionLayout, partitions: readonly PartitionQueues[], migration?: { on: RedisClient; migration: PartitionMigration }) {
+  return {
+    partitions,
+    partitionOf: (change: Pick<ChangeJob, 'instanceId' | 'table' | 'sysId'>) => layout.ofRecord(change.instanceId, change.table, change.sysId),
+    ...(migration ? { previousOwners: (changes: readonly ChangeJob[]) => migration.migration.claimOwners(migration.on, changes) } : {}),
+  };
+}
+
+/** Where a write goes: the partition of its idempotency key (and, while the count changes, its first write under the old count). */
+export function writeRoutes(layout: PartitionLayout, partitions: readonly PartitionQueues[], migration?: { on: RedisClient; migration: PartitionMigration }) {
+  return {
+    partitions,
+    partitionOf: (deduplicationId: string) => layout.ofKey(deduplicationId),
+    ...(migration ? { previousOwner: (deduplicationId: string) => migration.migration.writeOwner(migration.on, deduplicationId) } : {}),
+  };
 }

@@ -26,18 +26,23 @@ export class PartitionedDeliveries {
   readonly queue: Pick<Queue, 'getJob'>;
   readonly deadLetters: AllDeadLetters;
 
-  constructor(readonly producers: readonly DeliveryProducer[]) {
+  /** The producers of the partitions, then of the old partitions while the partition count changes. */
+  readonly all: readonly DeliveryProducer[];
+
+  /** `previous`: the old partitions' producers while the partition count changes (their work is still found and replayed). */
+  constructor(readonly producers: readonly DeliveryProducer[], readonly previous: readonly DeliveryProducer[] = []) {
     if (producers.length === 0) throw new RangeError('no partition');
+    const all = (this.all = [...producers, ...previous]);
     this.queue = { getJob: (id: string) => this.firstOf((p) => p.queue.getJob(id) as Promise<Job | undefined>) };
     this.deadLetters = {
-      count: async () => (await Promise.all(producers.map((p) => p.deadLetters.count()))).reduce((a, b) => a + b, 0),
+      count: async () => (await Promise.all(all.map((p) => p.deadLetters.count()))).reduce((a, b) => a + b, 0),
       get: (eventId) => this.firstOf((p) => p.deadLetters.get(eventId)),
       list: async (start = 0, end = 49) => {
-        const pages = await Promise.all(producers.map((p) => p.deadLetters.list(0, end)));
+        const pages = await Promise.all(all.map((p) => p.deadLetters.list(0, end)));
         return pages.flat().sort((a, b) => b.deadLetteredAt - a.deadLetteredAt).slice(start, end + 1);
       },
       all: async function* () {
-        for (const p of producers) yield* p.deadLetters.all();
+        for (const p of all) yield* p.deadLetters.all();
       },
     };
   }
@@ -56,7 +61,7 @@ export class PartitionedDeliveries {
 
   /** Replays one event (see DeliveryProducer.replay) from the partition that has it; 404 when none does. */
   async replay(eventIdOrJobId: string): Promise<ReplayResult> {
-    for (const producer of this.producers) {
+    for (const producer of this.all) {
       try {
         return await producer.replay(eventIdOrJobId);
       } catch (err) {
@@ -69,7 +74,7 @@ export class PartitionedDeliveries {
   /** Replays what matches the filter in every partition, up to its limit in all. */
   async replayMany(filter: ReplayFilter = {}): Promise<ReplayResult[]> {
     const results: ReplayResult[] = [];
-    for (const producer of this.producers) {
+    for (const producer of this.all) {
       const limit = (filter.limit ?? 1000) - results.length;
       if (limit <= 0) break;
       results.push(...(await producer.replayMany({ ...filter, limit })));
@@ -82,11 +87,11 @@ export class PartitionedDeliveries {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.producers.map((p) => p.close()));
+    await Promise.all(this.all.map((p) => p.close()));
   }
 
   private async firstOf<T>(lookup: (producer: DeliveryProducer) => Promise<T | undefined>): Promise<T | undefined> {
-    const found = await Promise.all(this.producers.map(lookup));
+    const found = await Promise.all(this.all.map(lookup));
     return found.find((x) => x !== undefined && x !== null);
   }
 }

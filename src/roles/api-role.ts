@@ -26,7 +26,9 @@ import type { SnowgateParts } from '../main';
 import { deliveryReplay } from '../ops/event-replay';
 import { webhookOutcomeHook } from '../ops/metrics-hooks';
 import { subscriberBreakers } from '../ops/subscriber-breakers';
-import { changeRoutes } from '../queues/partition-queues';
+import { changeRoutes, writeRoutes } from '../queues/partition-queues';
+import type { QueuePartition } from '../ops/queue-dashboard';
+import { PARTITION_QUEUES, type QueueName } from '../queues/queue-names';
 import { healthChecks } from './health-checks';
 
 /**
@@ -48,8 +50,8 @@ async function untilReady(connection: SnowgateParts['producer'], timeoutMs: numb
 
 /** The write direction's doors: actions (signed or bearer), direct writes and their status (admin or writes bearer). */
 function writeRouters(parts: SnowgateParts): Router[] {
-  const { settings, registry, clients, logger, metrics, layout, partitions, writeLedger } = parts;
-  const enqueuer = new WriteEnqueuer({ partitions, partitionOf: (key) => layout.ofKey(key) });
+  const { settings, registry, clients, logger, metrics, layout, partitions, writeLedger, migration, producer } = parts;
+  const enqueuer = new WriteEnqueuer(writeRoutes(layout, partitions, migration && { on: producer, migration }));
   const intake = new ActionIntake({ registry, verifier: new SignatureVerifier(), enqueuer, rateLimiter: new RateLimiter() });
   const common = { registry, adminToken: settings.adminToken, maxBodyBytes: settings.maxBodyBytes, logger };
   return [
@@ -60,8 +62,13 @@ function writeRouters(parts: SnowgateParts): Router[] {
 
 /** Admin and operator routes (behind the admin token; the OAuth callback is protected by its state instead). */
 function adminRouters(parts: SnowgateParts): Router[] {
-  const { settings, registry, tokens, store, logger, opsQueues, deliveries, breaker, metrics, layout } = parts;
-  const partitionOf = (queue: Queue) => (layout.count > 1 ? layout.indexOf(queue.opts.prefix ?? '') : undefined);
+  const { settings, registry, tokens, store, logger, opsQueues, deliveries, breaker, metrics, layout, migration } = parts;
+  const partitionOf = (queue: Queue): QueuePartition | undefined => {
+    if (!PARTITION_QUEUES.includes(queue.name as QueueName)) return undefined;
+    const [current, old] = [layout.indexOf(queue.opts.prefix ?? ''), migration?.previous.indexOf(queue.opts.prefix ?? '')];
+    if (old !== undefined && current === undefined) return { partition: old, old: true };
+    return layout.count > 1 && current !== undefined ? { partition: current } : undefined;
+  };
   const common = { registry, adminToken: settings.adminToken, publicUrl: settings.publicUrl };
   return [
     createInstanceRoutes({ ...common, store, logger, tokens }),
@@ -89,13 +96,13 @@ function saturationFor(mode: EnvSettings['intake'], shutdown: Shutdown): () => b
 
 /** The api role: the webhook door plus admin, ops, OAuth and sandbox routes, listening on PORT. */
 export async function startApiRole(parts: SnowgateParts, shutdown: Shutdown, extraRouters: Router[]): Promise<ListeningServer> {
-  const { settings, logger, registry, layout, partitions, metrics } = parts;
+  const { settings, logger, registry, layout, partitions, metrics, migration, producer } = parts;
   const saturated = saturationFor(settings.intake, shutdown);
   const intake = new WebhookIntake({
     registry,
     verifier: new SignatureVerifier(),
     validator: new PayloadValidator(),
-    enqueuer: new ChangeEnqueuer(changeRoutes(layout, partitions), { saturated, intakeFrom: settings.intake === 'always' ? 1 : undefined }),
+    enqueuer: new ChangeEnqueuer(changeRoutes(layout, partitions, migration && { on: producer, migration }), { saturated, intakeFrom: settings.intake === 'always' ? 1 : undefined }),
     rateLimiter: new RateLimiter(),
   });
   await untilReady(parts.producer, 5000);

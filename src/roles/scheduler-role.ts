@@ -11,14 +11,14 @@ import { changeRoutes, closePartitionQueues, openPartitionQueues } from '../queu
  * waits for Redis instead of failing the tick.
  */
 export async function startSchedulerRole(parts: SnowgateParts, shutdown: Shutdown): Promise<void> {
-  const { settings, logger, registry, commands, clients, metrics, layout } = parts;
+  const { settings, logger, registry, commands, clients, metrics, layout, migration } = parts;
   const partitions = openPartitionQueues(layout, commands, settings.redisWaitReplicas);
   shutdown.add('poller partition queues', () => closePartitionQueues(partitions));
   const poller = await startPoller({
     registry,
     connection: commands,
     prefix: layout.base,
-    enqueuer: new ChangeEnqueuer(changeRoutes(layout, partitions), { timeoutMs: 30_000 }),
+    enqueuer: new ChangeEnqueuer(changeRoutes(layout, partitions, migration && { on: commands, migration }), { timeoutMs: 30_000 }),
     clientFor: (instance) => clients.for(instance),
     logger,
     onPage: (instanceId, page) => metrics.pollerRecords(instanceId, page.resource, page.rows),

@@ -16,6 +16,8 @@ import { FirstDelivery } from '../workers/first-delivery';
 import { closeRedis, connectRedis, type RedisClient } from '../lib/redis-connections';
 import type { Shutdown } from '../lib/shutdown';
 import type { SnowgateParts } from '../main';
+import type { DeliveryProducer } from '../queues/delivery-producer';
+import { MigrationDrain } from './migration-drain';
 
 /** What every partition's workers share in one process. */
 interface Shared {
@@ -29,10 +31,19 @@ interface Shared {
   concurrency: number;
 }
 
+/** Which partition's workers to start, and how. */
+interface PartitionWork {
+  /** For logs and shutdown: `3` or `old 0`. */
+  label: string;
+  prefix: string;
+  producer: DeliveryProducer;
+  /** While the partition count changes, a new partition: its enrichment waits for the old partitions (see MigrationDrain). */
+  drain?: MigrationDrain;
+}
+
 /** The workers of one partition: its intake fan-out, enrichment, delivery and writes, on that partition's keys. */
-function startPartitionWorkers(parts: SnowgateParts, shutdown: Shutdown, p: number, shared: Shared): void {
-  const { settings, logger, registry, commands, clients, deliveries, metrics, layout } = parts;
-  const prefix = layout.prefix(p);
+function startPartitionWorkers(parts: SnowgateParts, shutdown: Shutdown, { label: p, prefix, producer, drain }: PartitionWork, shared: Shared): void {
+  const { settings, logger, registry, commands, clients, metrics, layout } = parts;
   const claims = new ChangeClaims(shared.hotPath, prefix);
   const ingest = createIngestQueue(commands, prefix);
   shutdown.add(`fan-out ingest queue ${p}`, () => ingest.close()); // closed after the intake worker
@@ -40,8 +51,7 @@ function startPartitionWorkers(parts: SnowgateParts, shutdown: Shutdown, p: numb
   const lockDurationMs = settings.jobLockMs;
   const intakeWorker = createIntakeWorker({ ...common, lockDurationMs, claims, ingest, onDone: (job, outcome, seconds) => metrics.jobFinished('intake', job.name, outcome, seconds) });
   shutdown.add(`intake worker ${p}`, () => intakeWorker.close());
-  const producer = deliveries.partition(p);
-  const lanes = new RecordLanes(shared.hotPath, prefix, producer.queue);
+  const lanes = new RecordLanes(shared.hotPath, prefix, producer.queue, drain?.laneBefore);
   const ingestWorker = createIngestWorker({
     ...common,
     lockDurationMs,
@@ -54,8 +64,10 @@ function startPartitionWorkers(parts: SnowgateParts, shutdown: Shutdown, p: numb
     firstDelivery: shared.firstDelivery,
     concurrency: shared.concurrency,
     jobDeadlineMs: settings.jobDeadlineMs,
+    autorun: !drain,
     onDone: (job, outcome, seconds) => metrics.jobFinished('ingest', job.name, outcome, seconds),
   });
+  drain?.gate(ingestWorker);
   shutdown.add(`ingest worker ${p}`, () => ingestWorker.close());
   const deliveryWorker = createDeliveryWorker({
     ...common,
@@ -83,10 +95,11 @@ function startPartitionWorkers(parts: SnowgateParts, shutdown: Shutdown, p: numb
 
 /**
  * The worker role: accepted batches fanned out into ingest jobs, their enrichment, then signed delivery of their
- * events, in order per record — for every partition, or those of SNOWGATE_WORKER_PARTITIONS.
+ * events, in order per record — for every partition, or those of SNOWGATE_WORKER_PARTITIONS; while the partition
+ * count changes, every old partition too, until it is drained.
  */
 export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void {
-  const { settings, logger, deliveries, breaker, metrics, layout } = parts;
+  const { settings, logger, deliveries, breaker, metrics, layout, migration } = parts;
   // the state cache and record lanes issue several small commands per event: one pipelined connection of their own
   const hotPath = connectRedis({ url: settings.redisUrl, cluster: settings.redisCluster }, 'worker', { autoPipelining: true });
   hotPath.on('error', (err) => logger.debug('redis hot-path connection error', { err: err.message }));
@@ -95,16 +108,20 @@ export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void 
   gate.start();
   shutdown.add('breaker prober', () => gate.stop());
   const consumed = settings.workerPartitions ?? layout.indexes;
+  const old = migration?.previous.prefixes ?? [];
   const hooks = deliveryMetricsHooks(metrics);
   const shared: Shared = {
     hooks,
     hotPath,
-    echo: new EchoRecords(hotPath, layout),
+    echo: new EchoRecords(hotPath, layout, { previous: migration }),
     gate,
     firstDelivery: new FirstDelivery({ subscribers: deliveries.subscribers, breaker: gate, send: { timeoutMs: 3000 }, hooks }),
     slots: new WriteSlots(hotPath, layout.base),
-    concurrency: Math.ceil(settings.workerConcurrency / consumed.length),
+    concurrency: Math.ceil(settings.workerConcurrency / (consumed.length + old.length)),
   };
-  for (const p of consumed) startPartitionWorkers(parts, shutdown, p, shared);
-  logger.info('workers started', { queues: ['intake', 'ingest', 'deliver', 'write'], partitions: consumed, concurrency: settings.workerConcurrency });
+  const drain = migration && new MigrationDrain(migration, hotPath, deliveries, logger);
+  for (const p of consumed) startPartitionWorkers(parts, shutdown, { label: String(p), prefix: layout.prefix(p), producer: deliveries.partition(p), drain }, shared);
+  old.forEach((prefix, p) => startPartitionWorkers(parts, shutdown, { label: `old ${p}`, prefix, producer: deliveries.previous[p]! }, shared));
+  drain?.start(shutdown);
+  logger.info('workers started', { queues: ['intake', 'ingest', 'deliver', 'write'], partitions: consumed, ...(migration ? { oldPartitions: old.length } : {}), concurrency: settings.workerConcurrency });
 }

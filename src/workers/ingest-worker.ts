@@ -35,6 +35,8 @@ export interface IngestWorkerDeps {
   lockDurationMs?: number;
   /** Longest a job may take before the attempt is failed and retried (default 120 s). */
   jobDeadlineMs?: number;
+  /** Start taking jobs at once (default true); otherwise `run()` starts it. */
+  autorun?: boolean;
   onDone?: (job: Job<ChangeJob>, outcome: 'delivered' | 'enqueued' | 'skipped' | 'failed', seconds: number) => void;
 }
 
@@ -137,6 +139,7 @@ export function createIngestWorker(deps: IngestWorkerDeps): Worker<ChangeJob> {
       concurrency: deps.concurrency ?? 50,
       ...lockOptions(deps.lockDurationMs),
       maxStalledCount: 5,
+      autorun: deps.autorun ?? true,
     },
   );
   worker.on('error', (err) => deps.logger.warn('ingest worker error', { err: err.message }));

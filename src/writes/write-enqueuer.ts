@@ -20,6 +20,8 @@ export interface WritePartition {
 export interface WriteRoutes {
   partitions: readonly WritePartition[];
   partitionOf(deduplicationId: string): number;
+  /** While the partition count changes: the write this key named under the old count, if any. */
+  previousOwner?(deduplicationId: string): Promise<string | null>;
 }
 
 /**
@@ -48,6 +50,8 @@ export class WriteEnqueuer {
     });
     const partition = this.routes.partitions[this.routes.partitionOf(deduplicationId)]!;
     const add = async () => {
+      const before = await this.routes.previousOwner?.(deduplicationId);
+      if (before) return { id: before };
       const added = await partition.write.add(job.request.table, { ...job, attempts: [] }, { jobId: job.writeId, deduplication: { id: deduplicationId, ttl: WRITE_IDEMPOTENCY_TTL_MS } });
       await partition.ack?.();
       return added;
