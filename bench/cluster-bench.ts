@@ -9,7 +9,8 @@
  *
  * Knobs: BENCH_RATE (changes/s, 200), BENCH_SECONDS (20), BENCH_RECORDS (1000), BENCH_PARTITIONS ("1,3"),
  * BENCH_WORKERS (worker processes, 1), BENCH_REPLICAS (0 or 1 per master), BENCH_FSYNC (`always`: AOF with
- * appendfsync always on every node; default no persistence), BENCH_WAIT_REPLICAS (SNOWGATE_REDIS_WAIT_REPLICAS), BENCH_PROBES
+ * appendfsync always on every node; default no persistence), BENCH_WAIT_REPLICAS (SNOWGATE_REDIS_WAIT_REPLICAS; `0,1`: a run
+ * with each, for every count), BENCH_PROBES
  * (sequential webhooks timed alone after the load, 200: the accept latency WAIT adds to).
  */
 import crypto from 'node:crypto';
@@ -32,7 +33,7 @@ const COUNTS = (process.env.BENCH_PARTITIONS ?? '1,3').split(',').map(Number);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const REPLICAS = process.env.BENCH_REPLICAS === '1' ? 1 : 0;
 const FSYNC = process.env.BENCH_FSYNC === 'always';
-const WAIT_REPLICAS = process.env.BENCH_WAIT_REPLICAS ?? '0';
+const WAITS = (process.env.BENCH_WAIT_REPLICAS ?? '0').split(',').map(Number);
 const PROBES = Number(process.env.BENCH_PROBES ?? 200);
 const CASES = 'sn_customerservice_case';
 const whsec = () => 'whsec_' + crypto.randomBytes(32).toString('base64');
@@ -68,7 +69,7 @@ async function acceptLatency(apiUrl: string, sim: Simulator, ids: string[], secr
 }
 
 /** One run: the gateway with `count` partitions under its own prefix, the load, and what each master did. */
-async function run(cluster: RedisCluster, sim: Simulator, ids: string[], count: number): Promise<string> {
+async function run(cluster: RedisCluster, sim: Simulator, ids: string[], count: number, wait: number): Promise<string> {
   const signatureKey = whsec();
   const webhookSecret = whsec();
   const subscriber = await startBenchSubscriber(signatureKey);
@@ -78,7 +79,7 @@ async function run(cluster: RedisCluster, sim: Simulator, ids: string[], count: 
     'webhook.secret': webhookSecret, 'webhook.rate_limit_per_second': 100000, 'event.notification.callback.url': subscriber.url,
     'event.notification.signature.key': signatureKey, 'event.notification.allow_private_targets': true } }] }));
   const env = {
-    REDIS_URL: cluster.seeds, REDIS_CLUSTER: 'true', SNOWGATE_PARTITIONS: String(count), SNOWGATE_QUEUE_PREFIX: `{bench-n${count}}`, SNOWGATE_REDIS_WAIT_REPLICAS: WAIT_REPLICAS,
+    REDIS_URL: cluster.seeds, REDIS_CLUSTER: 'true', SNOWGATE_PARTITIONS: String(count), SNOWGATE_QUEUE_PREFIX: `{bench-n${count}-w${wait}}`, SNOWGATE_REDIS_WAIT_REPLICAS: String(wait),
     SNOWGATE_CONFIG: configPath, LOG_LEVEL: 'info', HOST: '127.0.0.1', SNOWGATE_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'), SNOWGATE_ADMIN_TOKEN: 'bench-admin-token-0000', SNOWGATE_SANDBOX: 'false',
   };
   const children: ReadyChild[] = [];
@@ -125,7 +126,7 @@ async function run(cluster: RedisCluster, sim: Simulator, ids: string[], count: 
     const share = commands.map((n) => (100 * n) / Math.max(1, all));
     const gatewayCpu = cpu.map((seconds, i) => `${i === 0 ? 'api' : `worker ${i}`} ${seconds.toFixed(1)} s`);
     return [
-      `SNOWGATE_PARTITIONS=${count}: ${committedAt.size} changes in ${sentSeconds.toFixed(1)} s; ${seen.size} delivered in ${tookSeconds.toFixed(1)} s (${(seen.size / tookSeconds).toFixed(0)}/s), lost ${lost}, duplicate deliveries ${deliveries.length - new Set(deliveries.map((d) => d.id)).size}, bad signatures ${subscriber.badSignatures()}`,
+      `SNOWGATE_PARTITIONS=${count}${wait ? `, SNOWGATE_REDIS_WAIT_REPLICAS=${wait}` : ''}: ${committedAt.size} changes in ${sentSeconds.toFixed(1)} s; ${seen.size} delivered in ${tookSeconds.toFixed(1)} s (${(seen.size / tookSeconds).toFixed(0)}/s), lost ${lost}, duplicate deliveries ${deliveries.length - new Set(deliveries.map((d) => d.id)).size}, bad signatures ${subscriber.badSignatures()}`,
       `  webhooks          sent ${sim.stats.webhooks.sent}, failed ${sim.stats.webhooks.failed}${sim.stats.webhooks.lastError ? ` (last: ${sim.stats.webhooks.lastError})` : ''}`,
       `  queues at the end ${left.join(', ') || 'nothing left'}`,
       `  accept (POST→202) p50 ${percentile(accepts, 50).toFixed(1)} ms  p99 ${percentile(accepts, 99).toFixed(1)} ms  (${accepts.length} of ${PROBES} probes answered 202, one at a time, after the load)`,
@@ -151,9 +152,10 @@ async function main(): Promise<void> {
     for (let i = 0; i < RECORDS; i++) ids.push(sim.store.insert(CASES, { short_description: `bench case ${i}`, priority: '4', state: '1' }).sys_id!);
     process.stdout.write(
       `machine: ${machine()}\ncluster: 3 masters${REPLICAS ? ' + 3 replicas' : ''} (redis-server, ${FSYNC ? 'AOF appendfsync always' : 'no persistence'}), ports ${cluster.ports.join(', ')}\n` +
-        `load: ${RATE} changes/s for ${SECONDS} s on ${RECORDS} cases; 1 api + ${WORKERS} worker process(es); simulator API latency 25 ms; SNOWGATE_REDIS_WAIT_REPLICAS=${WAIT_REPLICAS}\n\n`,
+        `load: ${RATE} changes/s for ${SECONDS} s on ${RECORDS} cases; 1 api + ${WORKERS} worker process(es); simulator API latency 25 ms\n\n`,
     );
-    for (const count of COUNTS) process.stdout.write(`${await run(cluster, sim, ids, count)}\n\n`);
+    if (WAITS.some((w) => w > REPLICAS)) throw new Error('BENCH_WAIT_REPLICAS above BENCH_REPLICAS: every accept would time out');
+    for (const count of COUNTS) for (const wait of WAITS) process.stdout.write(`${await run(cluster, sim, ids, count, wait)}\n\n`);
   } finally {
     await sim.close();
     await cluster.stop();
