@@ -55,10 +55,10 @@ const commandsOn = (port: number) => onNode(port, async (r) => Number(/total_com
  * The accept latency alone (POST → 202), what SNOWGATE_REDIS_WAIT_REPLICAS adds to: `probes` changes made with the
  * simulator's business rule off, each webhook then posted by hand, one at a time. Resolves with the latencies (ms), sorted.
  */
-async function acceptLatency(apiUrl: string, sim: Simulator, ids: string[], secret: string, probes: number, count: number): Promise<number[]> {
+async function acceptLatency(apiUrl: string, sim: Simulator, ids: string[], secret: string, probes: number, run: string): Promise<number[]> {
   const latencies: number[] = [];
   for (let i = 0; i < probes; i++) {
-    const record = sim.store.update(CASES, ids[i % ids.length]!, { short_description: `probe ${i} with ${count} partitions` })!;
+    const record = sim.store.update(CASES, ids[i % ids.length]!, { short_description: `probe ${i} of ${run}` })!;
     const body = webhookBody({ table: CASES, operation: 'update', record });
     const started = performance.now();
     const res = await fetch(`${apiUrl}/webhooks/bench/${CASES}`, { method: 'POST', headers: signedHeaders(secret, webhookIdFor(record.sys_id!, 'update', record.sys_mod_count!), body), body });
@@ -78,8 +78,10 @@ async function run(cluster: RedisCluster, sim: Simulator, ids: string[], count: 
     'servicenow.instance_url': sim.url, 'servicenow.allow_private_targets': true, 'authentication.type': 'oauth2_client_credentials', 'oauth.api.key': 'sandbox-client', 'oauth.api.secret': 'sandbox-secret',
     'webhook.secret': webhookSecret, 'webhook.rate_limit_per_second': 100000, 'event.notification.callback.url': subscriber.url,
     'event.notification.signature.key': signatureKey, 'event.notification.allow_private_targets': true } }] }));
+  // each run its own prefix; its changes carry it too (a value a record already holds is no change: no webhook)
+  const prefix = `{bench-n${count}-w${wait}}`;
   const env = {
-    REDIS_URL: cluster.seeds, REDIS_CLUSTER: 'true', SNOWGATE_PARTITIONS: String(count), SNOWGATE_QUEUE_PREFIX: `{bench-n${count}-w${wait}}`, SNOWGATE_REDIS_WAIT_REPLICAS: String(wait),
+    REDIS_URL: cluster.seeds, REDIS_CLUSTER: 'true', SNOWGATE_PARTITIONS: String(count), SNOWGATE_QUEUE_PREFIX: prefix, SNOWGATE_REDIS_WAIT_REPLICAS: String(wait),
     SNOWGATE_CONFIG: configPath, LOG_LEVEL: 'info', HOST: '127.0.0.1', SNOWGATE_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'), SNOWGATE_ADMIN_TOKEN: 'bench-admin-token-0000', SNOWGATE_SANDBOX: 'false',
   };
   const children: ReadyChild[] = [];
@@ -101,7 +103,7 @@ async function run(cluster: RedisCluster, sim: Simulator, ids: string[], count: 
       const wait = began + (i * 1000) / RATE - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const sysId = ids[i % ids.length]!;
-      const record = sim.store.update(CASES, sysId, { short_description: `change ${i} with ${count} partitions` })!;
+      const record = sim.store.update(CASES, sysId, { short_description: `change ${i} of ${prefix}` })!;
       committedAt.set(`${sysId}/${Number(record.sys_mod_count)}`, Date.now());
     }
     const sentSeconds = (Date.now() - began) / 1000;
@@ -116,7 +118,7 @@ async function run(cluster: RedisCluster, sim: Simulator, ids: string[], count: 
     const cpu = children.map((c, i) => cpuSeconds(c.child.pid!) - gatewayCpuBefore[i]!);
     const queues = ((await (await fetch(`${api.url.replace('localhost', '127.0.0.1')}/ops/api/queues`, { headers: { authorization: 'Bearer bench-admin-token-0000' } })).json()) as { queues: Array<{ name: string; partition?: number; counts: Record<string, number> }> }).queues;
     const left = queues.flatMap((q) => Object.entries(q.counts).filter(([state, n]) => n > 0 && state !== 'completed').map(([state, n]) => `${q.name}${q.partition === undefined ? '' : ` p${q.partition}`} ${state}=${n}`));
-    const accepts = await acceptLatency(api.url.replace('localhost', '127.0.0.1'), sim, ids, webhookSecret, PROBES, count);
+    const accepts = await acceptLatency(api.url.replace('localhost', '127.0.0.1'), sim, ids, webhookSecret, PROBES, prefix);
 
     const tookSeconds = (Math.max(...deliveries.map((d) => d.receivedAt)) - began) / 1000;
     const all = commands.reduce((a, b) => a + b, 0);
