@@ -1,44 +1,11 @@
-import { Redis } from 'ioredis';
 import { webhookIdFor } from '../../src/ingest/webhook-fields';
 import { webhookBody } from '../../src/simulator/webhook-emitter';
-import { startRedisCluster, type RedisCluster } from '../helpers/redis-cluster';
+import { keysOn, onNode, ownerOf, startRedisCluster, type RedisCluster } from '../helpers/redis-cluster';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
 import { acmeInstance, startTestPipeline, type TestPipeline } from '../helpers/test-pipeline';
 import { signedHeaders } from '../helpers/webhook-signing';
 
 const CASES = 'sn_customerservice_case';
-
-/** Runs one command on one node over a plain (non-cluster) connection. */
-async function onNode<T>(port: number, command: (redis: Redis) => Promise<T>): Promise<T> {
-  const redis = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 1, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  try {
-    return await command(redis);
-  } finally {
-    redis.disconnect();
-  }
-}
-
-async function keysOn(port: number): Promise<string[]> {
-  return onNode(port, async (redis) => {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await redis.scan(cursor, 'COUNT', 1000);
-      keys.push(...batch);
-      cursor = next;
-    } while (cursor !== '0');
-    return keys;
-  });
-}
-
-/** The master port serving a slot, from CLUSTER SLOTS as a node sees it. */
-async function ownerOf(port: number, slot: number): Promise<number> {
-  const ranges = (await onNode(port, (r) => r.cluster('SLOTS'))) as unknown as Array<[number, number, [string, number]]>;
-  const range = ranges.find(([from, to]) => slot >= from && slot <= to);
-  if (!range) throw new Error(`no master serves slot ${slot}`);
-  return Number(range[2][1]);
-}
 
 async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {

@@ -96,7 +96,7 @@ async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, d
 }
 
 /** Runs one command on one node, on a short-lived plain (non-cluster) connection. */
-async function onNode<T>(port: number, command: (redis: Redis) => Promise<T>): Promise<T> {
+export async function onNode<T>(port: number, command: (redis: Redis) => Promise<T>): Promise<T> {
   const redis = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 1000 });
   redis.on('error', () => undefined);
   try {
@@ -105,6 +105,28 @@ async function onNode<T>(port: number, command: (redis: Redis) => Promise<T>): P
   } finally {
     redis.disconnect();
   }
+}
+
+/** Every key on one node (matching a pattern). */
+export async function keysOn(port: number, pattern = '*'): Promise<string[]> {
+  return onNode(port, async (redis) => {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      keys.push(...batch);
+      cursor = next;
+    } while (cursor !== '0');
+    return keys;
+  });
+}
+
+/** The port of the master serving a slot, as the node on `port` sees it (CLUSTER SLOTS). */
+export async function ownerOf(port: number, slot: number): Promise<number> {
+  const ranges = (await onNode(port, (r) => r.cluster('SLOTS'))) as unknown as Array<[number, number, [string, number]]>;
+  const range = ranges.find(([from, to]) => slot >= from && slot <= to);
+  if (!range) throw new Error(`no master serves slot ${slot}`);
+  return Number(range[2][1]);
 }
 
 /** True when this node reports the cluster healthy, every slot served, all nodes known, and (a replica) its master link up. */
