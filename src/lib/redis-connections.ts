@@ -29,7 +29,10 @@ function optionsFor(role: ConnectionRole, label?: string): RedisOptions {
 /**
  * Opens one ioredis connection (or cluster client) with the behaviour its role needs. `autoPipelining`
  * sends the commands issued in one event-loop turn as one write: for snowgate's own hot-path commands
- * (state cache, record lanes) — not for connections handed to BullMQ, which manages its own. `label` is
+ * (state cache, record lanes) — not for connections handed to BullMQ, which manages its own. With Redis Cluster,
+ * ioredis groups auto-pipelined commands by the slot of their first argument: every command sent on such a
+ * connection must name a key first (not a script's key count), or it is batched with another slot's commands
+ * and the whole batch refused. `label` is
  * appended to the connection's name (`snowgate-{role}-{label}`, as CLIENT LIST shows it).
  */
 export function connectRedis(target: RedisTarget, role: ConnectionRole, { autoPipelining = false, label }: { autoPipelining?: boolean; label?: string } = {}): RedisClient {

@@ -44,7 +44,9 @@ interface PartitionWork {
 /** The workers of one partition: its intake fan-out, enrichment, delivery and writes, on that partition's keys. */
 function startPartitionWorkers(parts: SnowgateParts, shutdown: Shutdown, { label: p, prefix, producer, drain }: PartitionWork, shared: Shared): void {
   const { settings, logger, registry, commands, clients, metrics, layout } = parts;
-  const claims = new ChangeClaims(shared.hotPath, prefix);
+  // not on the pipelined hot path: the claim script takes its key count first, and ioredis Cluster groups auto-pipelined
+  // commands by their first argument, so it would be sent with another slot's commands (and refused with them)
+  const claims = new ChangeClaims(commands, prefix);
   const ingest = createIngestQueue(commands, prefix);
   shutdown.add(`fan-out ingest queue ${p}`, () => ingest.close()); // closed after the intake worker
   const common = { connection: commands, prefix, logger };

@@ -35,7 +35,8 @@ describe('three partitions on a 3-master cluster (each with a replica), accepts 
   let p: TestPipeline;
 
   beforeAll(async () => {
-    p = await startTestPipeline({ redisUrl: cluster.seeds, env: { REDIS_CLUSTER: 'true', SNOWGATE_PARTITIONS: '3', SNOWGATE_REDIS_WAIT_REPLICAS: '1' } });
+    // every group of webhooks as an intake job: the workers' fan-out claims on the cluster too
+    p = await startTestPipeline({ redisUrl: cluster.seeds, env: { REDIS_CLUSTER: 'true', SNOWGATE_PARTITIONS: '3', SNOWGATE_REDIS_WAIT_REPLICAS: '1', SNOWGATE_INTAKE: 'always' } });
     await until(async () => ((await fetch(`${p.gateway.url}/readyz`)).status === 200 ? true : undefined), 15_000, 'ready');
   }, 60_000);
   afterAll(() => p?.close());
@@ -53,7 +54,10 @@ describe('three partitions on a 3-master cluster (each with a replica), accepts 
   it("when cases change, then each partition's keys hash to its own slot on its own master, and the control data stays in the base slot", async () => {
     for (const kase of p.sim.store.list(CASES).slice(0, 12)) p.sim.store.update(CASES, kase.sys_id, { short_description: 'spread' });
     await p.subscriber.waitFor(12, 30_000);
-    const { layout } = p.gateway.snowgate;
+    const { layout, partitions } = p.gateway.snowgate;
+    // no command was refused on the cluster: every fan-out and enrichment went through at its first attempt
+    const jobs = (await Promise.all(partitions.flatMap((q) => [q.intake.getJobs(['completed']), q.ingest.getJobs(['completed'])]))).flat();
+    expect(jobs.filter((j) => j.attemptsMade !== 1).map((j) => `${j.queueName} ${j.id} ${j.attemptsMade}`)).toEqual([]);
     const owners = await Promise.all(layout.prefixes.map(async (prefix) => ownerOf(cluster.ports[0]!, await keyslot(prefix))));
     expect(new Set(owners).size).toBe(3);
 
