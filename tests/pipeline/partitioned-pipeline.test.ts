@@ -57,6 +57,32 @@ describe('three partitions on one Redis: webhook → enrichment → delivery', (
     expect(misrouted).toEqual([]);
   });
 
+  it('when writes go out through three partitions, then the same idempotency key is the same write, each is found by its id, and the changes a write made come back as snowgate\'s own', async () => {
+    const write = async (key: string, body: unknown) => {
+      const res = await fetch(`${p.gateway.url}/instances/acme/writes`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as { id: string; status: string } };
+    };
+    const keys = ['kb-0', 'kb-1', 'kb-2', 'kb-3', 'kb-4', 'kb-5'];
+    const firsts = await Promise.all(keys.map((key) => write(key, { table: 'kb_knowledge', operation: 'insert', fields: { short_description: key } })));
+    const agains = await Promise.all(keys.map((key) => write(key, { table: 'kb_knowledge', operation: 'insert', fields: { short_description: key } })));
+    expect(firsts.map((w) => w.status)).toEqual(keys.map(() => 202));
+    expect(agains).toEqual(firsts.map((w) => ({ status: 200, body: { id: w.body.id, status: 'duplicate' } })));
+    const used = await Promise.all(p.gateway.snowgate.partitions.map((q) => q.write.count().then(async (n) => n + (await q.write.getCompletedCount()))));
+    expect(used.filter((n) => n > 0).length).toBeGreaterThan(1);
+
+    const kase = p.sim.store.list(CASES)[13]!;
+    const comment = await write('comment-1', { table: CASES, operation: 'update', sys_id: kase.sys_id, fields: { comments: 'Written through a partition' } });
+    for (const { body } of [...firsts, comment]) {
+      let status = '';
+      for (let i = 0; i < 100 && status !== 'succeeded'; i++, await new Promise((r) => setTimeout(r, 100))) {
+        status = ((await (await fetch(`${p.gateway.url}/instances/acme/writes/${body.id}`, { headers: ADMIN })).json()) as { status: string }).status;
+      }
+      expect(status).toBe('succeeded');
+    }
+    const echoed = await p.subscriber.waitForMatch((d) => d.event?.type === 'com.servicenow.comment.created' && d.body.includes('Written through a partition'), 0, 15_000);
+    expect(echoed.event?.snowgatewrite).toBe(comment.body.id);
+  });
+
   it('when operators look, then the ops API lists each queue of each partition, /metrics sums them per queue, and /readyz checks every partition', async () => {
     const queues = (await (await fetch(`${p.gateway.url}/ops/api/queues`, { headers: ADMIN })).json()) as { queues: Array<{ name: string; partition?: number }> };
     const ingest = queues.queues.filter((q) => q.name === 'ingest');
