@@ -44,7 +44,7 @@ export async function closePartitionQueues(partitions: readonly PartitionQueues[
 
 /**
  * Where a change goes: the partition of its record. While the partition count changes, a change accepted under
- * the old count is found by its claim there (read on `connection`), so a report of it again stays a duplicate.
+ * the old count is found by its claim there (read on `migration.on`), so a report of it again stays a duplicate.
  */
 export function changeRoutes(layout: PartitionLayout, partitions: readonly PartitionQueues[], migration?: { on: RedisClient; migration: PartitionMigration }) {
   return {
