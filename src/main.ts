@@ -11,20 +11,18 @@ import { closeRedis, connectRedis, type RedisClient } from './lib/redis-connecti
 import { Shutdown } from './lib/shutdown';
 import { Metrics } from './ops/metrics';
 import { createEventLog, type EventLog } from './event-log/event-log';
-import { closeOpsQueues, openOpsQueues } from './ops/ops-queues';
-import { DeliveryProducer } from './queues/delivery-producer';
 import { releaseDeliveries } from './queues/held-deliveries';
-import { ChangeClaims } from './queues/change-claims';
-import { createIngestQueue, type IngestQueue } from './queues/ingest-queue';
-import { createIntakeQueue, type IntakeQueue } from './queues/intake-queue';
+import { PartitionLayout } from './queues/partition-layout';
+import { PartitionMigration, producerLabel } from './queues/partition-migration';
+import type { PartitionQueues } from './queues/partition-queues';
+import type { PartitionedDeliveries } from './queues/partitioned-deliveries';
 import { startApiRole, startOpsListener } from './roles/api-role';
+import { checkLayout, openGatewayQueues } from './roles/gateway-queues';
 import { startSchedulerRole } from './roles/scheduler-role';
 import { startWorkerRole } from './roles/worker-role';
 import { ClientPool } from './servicenow/client-pool';
 import { TokenManager } from './servicenow/token-manager';
-import { createWriteQueue, type WriteQueue } from './queues/write-queue';
-import { openWriteDeadLetters } from './workers/write-worker';
-import { WriteLedger } from './writes/write-ledger';
+import type { WriteLedger } from './writes/write-ledger';
 
 export interface SnowgateOptions {
   settings: EnvSettings;
@@ -50,22 +48,22 @@ export interface SnowgateParts {
   producer: RedisClient;
   /** Background work (tokens, state, workers): waits and reconnects. */
   commands: RedisClient;
-  /** Where accepted changes go first (request path, on the producer connection). */
-  intakeQueue: IntakeQueue;
-  /** Change deduplication (request path, on the producer connection). */
-  claims: ChangeClaims;
-  ingestQueue: IngestQueue;
-  /** Writes into ServiceNow (request path, on the producer connection). */
-  writeQueue: WriteQueue;
+  /** Where the deployment's keys live: the base prefix (control data) and its partitions. */
+  layout: PartitionLayout;
+  /** A change of the partition count in progress: the old partitions still drained (see README › Changing the partition count). */
+  migration?: PartitionMigration;
+  /** Each partition's intake, ingest and write queues and change claims (request path, on the producer connection). */
+  partitions: PartitionQueues[];
   /** Where a write stands; replay of dead writes (request path). */
   writeLedger: WriteLedger;
   tokens: TokenManager;
   clients: ClientPool;
-  deliveries: DeliveryProducer;
+  /** Every partition's delivery and dead-letter queues, and replay across them. */
+  deliveries: PartitionedDeliveries;
   /** Each subscriber's circuit breaker, shared by every process through Redis. */
   breaker: SubscriberBreaker;
   metrics: Metrics;
-  /** One handle per queue, for the dashboard, the ops API and the queue-depth metric. */
+  /** One handle per queue of every partition, for the dashboard, the ops API and the queue-depth metric. */
   opsQueues: Queue[];
   /** Every event's and write's life, as the stages report it; absent when SNOWGATE_EVENT_LOG_MAX=0. */
   eventLog?: EventLog;
@@ -86,12 +84,20 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
   const logger = options.logger ?? createLogger(settings.logLevel);
   const shutdown = options.shutdown ?? new Shutdown(logger);
   const target = { url: settings.redisUrl, cluster: settings.redisCluster };
-  const producer = connectRedis(target, 'producer');
+  const layout = new PartitionLayout(settings.queuePrefix, settings.partitions);
+  const producer = connectRedis(target, 'producer', { label: producerLabel(layout) });
   producer.on('error', (err) => logger.debug('redis producer connection error', { err: err.message }));
   shutdown.add('redis producer', () => closeRedis(producer));
   const commands = connectRedis(target, 'worker');
   commands.on('error', (err) => logger.debug('redis command connection error', { err: err.message }));
   shutdown.add('redis commands', () => closeRedis(commands));
+
+  const record = await checkLayout(commands, layout, logger, shutdown).catch(async (err: unknown) => {
+    await shutdown.run('start refused');
+    throw err;
+  });
+  const migration = PartitionMigration.of(commands, layout, record);
+  if (migration) shutdown.add('partition migration', () => migration.close());
 
   const registry = new InstanceRegistry(options.instances);
   for (const instance of options.instances) {
@@ -101,30 +107,11 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
   const sync = await store.startSync(registry);
   shutdown.add('instance sync', () => sync.close());
 
-  const intakeQueue = createIntakeQueue(producer, settings.queuePrefix);
-  intakeQueue.on('error', (err) => logger.debug('intake queue error', { err: err.message }));
-  shutdown.add('intake queue', () => intakeQueue.close());
-  const claims = new ChangeClaims(producer, settings.queuePrefix);
-  const ingestQueue = createIngestQueue(producer, settings.queuePrefix);
-  ingestQueue.on('error', (err) => logger.debug('ingest queue error', { err: err.message }));
-  shutdown.add('ingest queue', () => ingestQueue.close());
-  const writeQueue = createWriteQueue(producer, settings.queuePrefix);
-  shutdown.add('write queue', () => writeQueue.close());
-  const writeDeadLetters = openWriteDeadLetters(producer, settings.queuePrefix);
-  shutdown.add('write dead letters', () => writeDeadLetters.close());
-  const writeLedger = new WriteLedger(writeQueue, writeDeadLetters, producer, settings.queuePrefix);
+  const { partitions, writeLedger, deliveries, opsQueues } = openGatewayQueues({ settings, layout, migration, producer, commands, logger, shutdown });
   const metrics = new Metrics();
   const tokens = new TokenManager({ redis: commands, encryptionKey: settings.encryptionKey, instances: registry, keyPrefix: `${settings.queuePrefix}:tokens`, logger });
   const clients = new ClientPool(tokens, (instance) => (api, status, ms) => metrics.apiCall(instance.id, api, status, ms / 1000));
-  const deliveries = new DeliveryProducer({ connection: commands, prefix: settings.queuePrefix });
   const breaker = new SubscriberBreaker(commands, settings.queuePrefix, settings.breaker);
-  shutdown.add('delivery producer', () => deliveries.close());
-  const opsQueues = openOpsQueues(producer, settings.queuePrefix);
-  shutdown.add('ops queues', () => closeOpsQueues(opsQueues));
-  // Redis outages are reported by readiness and the 503s; the queues' own connection errors only go to debug
-  for (const queue of [...opsQueues, deliveries.queue, deliveries.deadLetters.queue, ingestQueue, writeQueue, writeDeadLetters.queue]) {
-    queue.on('error', (err: Error) => logger.debug('queue connection error', { queue: queue.name, err: err.message }));
-  }
   metrics.setQueues(() => opsQueues);
   metrics.setRefreshTokenExpirySource(async () => {
     const entries = await Promise.all(registry.list().map(async (i) => ({ instanceId: i.id, at: await tokens.refreshTokenExpiresAt(i.id).catch(() => undefined) })));
@@ -134,7 +121,7 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
   watchInstanceChanges(registry, deliveries, breaker, tokens, logger);
   const eventLog = openEventLog(settings, target, producer, metrics, logger, shutdown);
 
-  const parts: SnowgateParts = { settings, logger, registry, store, producer, commands, intakeQueue, claims, ingestQueue, writeQueue, writeLedger, tokens, clients, deliveries, breaker, metrics, opsQueues, eventLog };
+  const parts: SnowgateParts = { settings, logger, registry, store, producer, commands, layout, migration, partitions, writeLedger, tokens, clients, deliveries, breaker, metrics, opsQueues, eventLog };
   const { role } = settings;
   if (role === 'all' || role === 'worker') startWorkerRole(parts, shutdown);
   if (role === 'all' || role === 'scheduler') await startSchedulerRole(parts, shutdown);
@@ -173,7 +160,7 @@ function openEventLog(settings: EnvSettings, target: { url: string; cluster: boo
  * Keeps per-instance state in step with the registry: an updated instance gets its subscriber back after a
  * 410; a deleted one loses its tokens and its breaker (its held deliveries go on, to be dead-lettered).
  */
-function watchInstanceChanges(registry: InstanceRegistry, deliveries: DeliveryProducer, breaker: SubscriberBreaker, tokens: TokenManager, logger: Logger): void {
+function watchInstanceChanges(registry: InstanceRegistry, deliveries: PartitionedDeliveries, breaker: SubscriberBreaker, tokens: TokenManager, logger: Logger): void {
   registry.on('change', (id: string) => {
     const task = registry.get(id)
       ? deliveries.enableSubscriber(id)

@@ -6,9 +6,10 @@ import { createLogger } from '../lib/logger';
 import { closeRedis } from '../lib/redis-connections';
 import { runBackfill, type BackfillSummary } from '../poller/backfill';
 import { renderProgress } from '../poller/progress-bar';
-import { ChangeClaims } from '../queues/change-claims';
-import { createIngestQueue } from '../queues/ingest-queue';
-import { createIntakeQueue } from '../queues/intake-queue';
+import { PartitionLayout } from '../queues/partition-layout';
+import { PartitionMigration } from '../queues/partition-migration';
+import { changeRoutes, closePartitionQueues, openPartitionQueues } from '../queues/partition-queues';
+import { recordedPartitions } from '../queues/partition-record';
 import { ServiceNowClient } from '../servicenow/servicenow-client';
 import { TokenManager } from '../servicenow/token-manager';
 import { connectCommandRedis, findInstance } from './find-instance';
@@ -36,8 +37,10 @@ export async function runBackfillCommand(args: BackfillArgs, options: ResolveOpt
   const { settings } = resolved;
   const logger = createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel);
   const redis = await connectCommandRedis(resolved);
-  const intake = createIntakeQueue(redis, settings.queuePrefix);
-  const ingest = createIngestQueue(redis, settings.queuePrefix);
+  const record = await recordedPartitions(redis, settings.queuePrefix);
+  const layout = new PartitionLayout(settings.queuePrefix, record?.count ?? settings.partitions);
+  const migration = PartitionMigration.of(redis, layout, record);
+  const partitions = openPartitionQueues(layout, redis, settings.redisWaitReplicas);
   // the backfilled changes enter the event log like any other (source backfill); sent before the connection closes
   const { eventLog } = settings;
   const log = eventLog.maxPerInstance > 0 ? createEventLog({ recordTo: redis, readFrom: redis, prefix: settings.queuePrefix, ...eventLog }) : undefined;
@@ -48,7 +51,7 @@ export async function runBackfillCommand(args: BackfillArgs, options: ResolveOpt
     const summary = await runBackfill({
       instance,
       client: new ServiceNowClient(instance, tokens),
-      enqueuer: new ChangeEnqueuer({ intake, ingest, claims: new ChangeClaims(redis, settings.queuePrefix) }, { timeoutMs: 10_000, observer: log?.changes }),
+      enqueuer: new ChangeEnqueuer(changeRoutes(layout, partitions, migration && { on: redis, migration }), { timeoutMs: 10_000, observer: log?.changes }),
       redis,
       prefix: settings.queuePrefix,
       since: args.since,
@@ -63,8 +66,7 @@ export async function runBackfillCommand(args: BackfillArgs, options: ResolveOpt
     printSummary(summary);
   } finally {
     log?.recorder.flush();
-    await intake.close().catch(() => undefined);
-    await ingest.close().catch(() => undefined);
+    await closePartitionQueues(partitions).catch(() => undefined);
     await closeRedis(redis);
   }
 }

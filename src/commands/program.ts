@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SCOPE_PATTERN } from '../business-rules/business-rule-specs';
 import { DEFAULT_SIMULATOR_PORT } from '../config/env';
+import { MAX_PARTITIONS } from '../queues/partition-layout';
 import { AppError, ConfigError } from '../lib/errors';
 import { parseDate } from '../poller/date-format';
 
@@ -29,6 +30,8 @@ Environment (all optional; see README "Environment"):
   SNOWGATE_SANDBOX           default: on only when no instance exists (no SNOWGATE_CONFIG, none stored in Redis, SNOWGATE_ROLE=all)
   SNOWGATE_SIMULATOR_PORT    the sandbox's ServiceNow simulator (default ${DEFAULT_SIMULATOR_PORT})
   SNOWGATE_ROLE              all | api | worker | scheduler (default all)
+  SNOWGATE_PARTITIONS        partitions of the queues, each under its own Redis hash tag (default 1; see snowgate partitions)
+  SNOWGATE_REDIS_WAIT_REPLICAS  replicas that must hold an accepted change before its 202 (default 0)
   LOG_LEVEL                  error | warn | info | debug | silent (default info)
 `;
 
@@ -105,6 +108,15 @@ export function buildProgram(output: CliOutput = STD_OUTPUT): Command {
     .addOption(new Option('--page-size <n>', 'rows per request').default(500).argParser(integer('--page-size', 1, 10_000)))
     .action(async (opts: { instance: string; since: Date; pageSize: number }) => {
       await (await import('./backfill-command')).runBackfillCommand({ instanceId: opts.instance, since: opts.since, pageSize: opts.pageSize });
+    });
+
+  program
+    .command('partitions')
+    .description("show the deployment's partitions (prefix, cluster slot, jobs), a change of the count in progress and the processes connected; change the count")
+    .addOption(new Option('--set <n>', 'start changing the partition count to n (see README "Changing the partition count")').argParser(integer('--set', 1, MAX_PARTITIONS)).conflicts('finish'))
+    .option('--finish', 'end the change in progress, once the old partitions are empty')
+    .action(async (opts: { set?: number; finish?: boolean }) => {
+      await (await import('./partitions-command')).runPartitionsCommand(opts, { out: output.out });
     });
 
   return program;

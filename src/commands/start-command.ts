@@ -12,6 +12,7 @@ import { closeRedis, connectRedis } from '../lib/redis-connections';
 import { Shutdown } from '../lib/shutdown';
 import { startSnowgate, type RunningSnowgate } from '../main';
 import { forgetSandboxHistory } from '../sandbox/forget-sandbox-history';
+import { PartitionLayout } from '../queues/partition-layout';
 import { sandboxBanner } from '../sandbox/sandbox-banner';
 import { decideSandbox, type SandboxDecision } from '../sandbox/sandbox-decision';
 import { startSandbox, type Sandbox } from '../sandbox/start-sandbox';
@@ -61,7 +62,7 @@ async function dropPreviousSandboxRun(settings: EnvSettings, logger: Logger): Pr
   const redis = connectRedis({ url: settings.redisUrl, cluster: settings.redisCluster }, 'worker');
   redis.on('error', () => undefined);
   try {
-    const forgotten = await forgetSandboxHistory(redis, settings.queuePrefix);
+    const forgotten = await forgetSandboxHistory(redis, new PartitionLayout(settings.queuePrefix, settings.partitions));
     if (forgotten.jobs || forgotten.keys) logger.info('sandbox: dropped the previous run whole (its ServiceNow starts fresh too)', { ...forgotten });
     return forgotten.jobs;
   } finally {

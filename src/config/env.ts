@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { parseDurationList } from '../lib/durations';
 import { ConfigError } from '../lib/errors';
+import { MAX_PARTITIONS } from '../queues/partition-layout';
 import { DEFAULT_RETRY_STEPS, DEFAULT_WRITE_STEPS } from '../events/retry-schedule';
 
 export type Role = 'all' | 'api' | 'worker' | 'scheduler';
@@ -20,6 +21,12 @@ export interface EnvSettings {
   redisCluster: boolean;
   /** SNOWGATE_QUEUE_PREFIX — BullMQ prefix, a hash tag so a queue's keys share one cluster slot (default {snowgate}). */
   queuePrefix: string;
+  /** SNOWGATE_PARTITIONS — partitions the queues, claims, lanes and caches are split into, each under its own hash tag (default 1: one slot). */
+  partitions: number;
+  /** SNOWGATE_WORKER_PARTITIONS — the partitions a worker process consumes, e.g. `0,2` or `0-3` (default every one). */
+  workerPartitions?: number[];
+  /** SNOWGATE_REDIS_WAIT_REPLICAS — replicas that must hold an accepted change or write before it is acknowledged (default 0: no WAIT). */
+  redisWaitReplicas: number;
   /** SNOWGATE_CONFIG — path of the JSON config file of instances. */
   configPath?: string;
   /** SNOWGATE_ADMIN_TOKEN — bearer for admin and ops routes; generated (and printed) when unset. */
@@ -39,7 +46,10 @@ export interface EnvSettings {
   maxBodyBytes: number;
   /** SNOWGATE_WORKER_CONCURRENCY — jobs each worker processes at once, per queue (default 50). */
   workerConcurrency: number;
-  /** SNOWGATE_JOB_LOCK_MS — job lock; a job whose worker died is taken up again after it (default 30000). */
+  /**
+   * SNOWGATE_JOB_LOCK_MS — job lock (default 5000, renewed every half): a job whose worker died is taken up again
+   * once it lapses and the next stalled-job check sees it (see lockOptions) — within 7.5 s by default.
+   */
   jobLockMs: number;
   /** SNOWGATE_JOB_DEADLINE_MS — longest an enrichment attempt may take before it is failed and retried (default 120000). */
   jobDeadlineMs: number;
@@ -164,6 +174,20 @@ function breakerSettings(env: NodeJS.ProcessEnv): EnvSettings['breaker'] {
   return { failureThreshold: integer(env, 'SNOWGATE_BREAKER_FAILURES', 5, 1, 1000), openMs, maxOpenMs };
 }
 
+/** A list of partitions such as `0,2` or `0-3` (SNOWGATE_WORKER_PARTITIONS), each below `count`. */
+function partitionList(env: NodeJS.ProcessEnv, name: string, count: number): number[] | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const picked = new Set<number>();
+  for (const part of raw.split(',')) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    const [from, to] = m ? [Number(m[1]), Number(m[2] ?? m[1])] : [NaN, NaN];
+    if (!(from <= to && to < count)) throw new ConfigError(`${name} must list partitions from 0 to ${count - 1} (SNOWGATE_PARTITIONS=${count}), e.g. "0,2" or "0-1", got "${raw}"`);
+    for (let p = from; p <= to; p++) picked.add(p);
+  }
+  return [...picked].sort((a, b) => a - b);
+}
+
 /** Reads and validates the environment; throws ConfigError naming the bad variable. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvSettings {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -184,6 +208,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvSettings {
     throw new ConfigError(`SNOWGATE_QUEUE_PREFIX must hold a non-empty {hash tag} with REDIS_CLUSTER=true (e.g. {snowgate}), got "${queuePrefix}"`);
   }
   const key = encryptionKey(env);
+  const partitions = integer(env, 'SNOWGATE_PARTITIONS', 1, 1, MAX_PARTITIONS);
+  const jobLockMs = integer(env, 'SNOWGATE_JOB_LOCK_MS', 5000, 1000, 600_000);
   const intake = (env.SNOWGATE_INTAKE || 'auto') as IntakeMode;
   if (!INTAKE_MODES.includes(intake)) throw new ConfigError(`SNOWGATE_INTAKE must be one of ${INTAKE_MODES.join(', ')}, got "${env.SNOWGATE_INTAKE}"`);
   return {
@@ -193,6 +219,9 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvSettings {
     redisUrlExplicit: env.REDIS_URL !== undefined && env.REDIS_URL !== '',
     redisCluster,
     queuePrefix,
+    partitions,
+    workerPartitions: partitionList(env, 'SNOWGATE_WORKER_PARTITIONS', partitions),
+    redisWaitReplicas: integer(env, 'SNOWGATE_REDIS_WAIT_REPLICAS', 0, 0, 16),
     configPath: env.SNOWGATE_CONFIG || undefined,
     adminToken: adminToken || crypto.randomBytes(24).toString('base64url'),
     adminTokenGenerated: !adminToken,
@@ -207,7 +236,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvSettings {
     metricsPublic: bool(env, 'SNOWGATE_METRICS_PUBLIC') ?? false,
     intake,
     workerConcurrency: integer(env, 'SNOWGATE_WORKER_CONCURRENCY', 50, 1, 1000),
-    jobLockMs: integer(env, 'SNOWGATE_JOB_LOCK_MS', 30_000, 1000, 600_000),
+    jobLockMs,
     jobDeadlineMs: integer(env, 'SNOWGATE_JOB_DEADLINE_MS', 120_000, 1000, 3_600_000),
     deliveryRetryDelaysMs: deliverySchedule(env),
     writeRetryDelaysMs: retrySteps(env, 'SNOWGATE_WRITE_SCHEDULE', DEFAULT_WRITE_STEPS),

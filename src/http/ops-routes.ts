@@ -7,14 +7,16 @@ import type { EventReplay } from '../ops/event-replay';
 import { FailedJobs } from '../ops/failed-jobs';
 import { isNarrowed, parseOpsFilter, type OpsFilter } from '../ops/ops-filter';
 import type { SubscriberBreakers } from '../ops/subscriber-breakers';
-import { createQueueDashboard, dashboardCsp, DASHBOARD_PATH } from '../ops/queue-dashboard';
+import { createQueueDashboard, dashboardCsp, DASHBOARD_PATH, type QueuePartition } from '../ops/queue-dashboard';
 import { requireAdmin } from './admin-auth';
 
 /** What the operations routes need. */
 export interface OpsRoutesDeps {
   adminToken: string;
-  /** The snowgate queues (see openOpsQueues): shown in the dashboard, counted, retried. */
+  /** The snowgate queues of every partition (see openOpsQueues): shown in the dashboard, counted, retried. */
   queues: readonly Queue[];
+  /** The partition a queue belongs to, shown beside its name (see QueuePartition); undefined for one partition or a base queue. */
+  partitionOf?: (queue: Queue) => QueuePartition | undefined;
   /** Dead-letter listing and replay (see deliveryReplay); without it those routes answer 501. */
   replay?: EventReplay;
   /** The subscribers' circuit breakers (see subscriberBreakers); without them those routes answer 501. */
@@ -70,7 +72,8 @@ export function createOpsRoutes(deps: OpsRoutesDeps): Router {
     return deps.breakers;
   };
 
-  router.use(DASHBOARD_PATH, dashboardLogin(deps.adminToken), admin, dashboardCsp, createQueueDashboard(deps.queues), dashboardSignInPage);
+  const partitionOf = deps.partitionOf ?? (() => undefined);
+  router.use(DASHBOARD_PATH, dashboardLogin(deps.adminToken), admin, dashboardCsp, createQueueDashboard(deps.queues, partitionOf), dashboardSignInPage);
   // the ops area's front door is the event log (it links to the queues)
   router.get(['/ops', '/ops/'], (req, res) => res.redirect(302, `/ops/events${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`));
 
@@ -80,7 +83,7 @@ export function createOpsRoutes(deps: OpsRoutesDeps): Router {
         Promise.all(
           deps.queues.map(async (q) => {
             const [counts, paused] = await Promise.all([q.getJobCounts(...COUNTED), q.isPaused()]);
-            return { name: q.name, paused, counts };
+            return { name: q.name, ...partitionOf(q), paused, counts };
           }),
         ),
         deps.countTimeoutMs ?? 2000,

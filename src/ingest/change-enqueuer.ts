@@ -4,6 +4,7 @@ import { CLAIM_TTL_MS, type ChangeClaims } from '../queues/change-claims';
 import { changeKey, type ChangeJob } from '../queues/change-job';
 import type { IngestQueue } from '../queues/ingest-queue';
 import type { IntakeQueue } from '../queues/intake-queue';
+import type { ReplicaAck } from '../queues/replica-ack';
 
 /** The outcome of one enqueue: the event id, and whether that change had been accepted before. */
 export interface EnqueueResult {
@@ -24,11 +25,21 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-/** Where accepted changes go, and their deduplication. */
+/** Where accepted changes go, and their deduplication: one partition's queues. */
 export interface ChangeEnqueuerQueues {
   intake: IntakeQueue;
   ingest: IngestQueue;
   claims: ChangeClaims;
+  /** Waits for the partition's replicas to hold what was just queued (SNOWGATE_REDIS_WAIT_REPLICAS); absent: no wait. */
+  ack?: ReplicaAck;
+}
+
+/** Several partitions, and the one each change goes to (the partition of its record). */
+export interface ChangeRoutes {
+  partitions: readonly ChangeEnqueuerQueues[];
+  partitionOf(change: ChangeJob): number;
+  /** While the partition count changes: each change's owner under the old count, if it was accepted then (null if not). */
+  previousOwners?(changes: readonly ChangeJob[]): Promise<Array<string | null>>;
 }
 
 export interface ChangeEnqueuerOptions {
@@ -55,8 +66,10 @@ export interface ChangeEnqueuerOptions {
  *   path), then each change claimed for its event id (one script). The job goes first so that no change is ever claimed without being queued;
  *   the fan-out claims again and drops what another event owns, so a crash between the two steps loses
  *   nothing and doubles nothing.
- * A change claimed before is a duplicate and answers with the first event's id. A promise resolves only
- * after Redis acknowledged; any Redis failure or a timeout rejects with 503 `queue_unavailable`.
+ * A change claimed before is a duplicate and answers with the first event's id. With several partitions, a
+ * group is split by the partitions of its records and each part goes to its own. A promise resolves only
+ * after Redis acknowledged (and, when asked, the partition's replicas); any Redis failure or a timeout
+ * rejects with 503 `queue_unavailable`.
  */
 export class ChangeEnqueuer {
   private pending: Pending[] = [];
@@ -65,8 +78,10 @@ export class ChangeEnqueuer {
   private readonly maxBatch: number;
   private readonly intakeFrom: number;
   private readonly saturated: () => boolean;
+  private readonly routes: ChangeRoutes;
 
-  constructor(private readonly queues: ChangeEnqueuerQueues, private readonly options: ChangeEnqueuerOptions = {}) {
+  constructor(queues: ChangeEnqueuerQueues | ChangeRoutes, private readonly options: ChangeEnqueuerOptions = {}) {
+    this.routes = 'partitions' in queues ? queues : { partitions: [queues], partitionOf: () => 0 };
     this.timeoutMs = options.timeoutMs ?? 1500;
     this.maxBatch = options.maxBatch ?? 500;
     this.intakeFrom = options.intakeFrom ?? 4;
@@ -94,13 +109,25 @@ export class ChangeEnqueuer {
   }
 
   private async send(batch: Pending[]): Promise<void> {
+    if (this.routes.partitions.length === 1) return this.sendTo(this.routes.partitions[0]!, batch);
+    const groups = new Map<number, Pending[]>();
+    for (const p of batch) {
+      const partition = this.routes.partitionOf(p.change);
+      const group = groups.get(partition);
+      if (group) group.push(p);
+      else groups.set(partition, [p]);
+    }
+    await Promise.all([...groups].map(([partition, group]) => this.sendTo(this.routes.partitions[partition]!, group)));
+  }
+
+  private async sendTo(queues: ChangeEnqueuerQueues, batch: Pending[]): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
     });
     try {
       const changes = batch.map((p) => p.change);
-      const owners = await Promise.race([this.queueAndClaim(changes), timeout]);
+      const owners = await Promise.race([this.queueDurably(queues, changes), timeout]);
       const { observer } = this.options;
       batch.forEach((p, i) => {
         const id = owners[i] ?? p.change.eventId;
@@ -119,13 +146,23 @@ export class ChangeEnqueuer {
     }
   }
 
+  /** Queues and claims the changes (but those accepted under the old partition count), then waits for the partition's replicas when asked. */
+  private async queueDurably(queues: ChangeEnqueuerQueues, changes: ChangeJob[]): Promise<string[]> {
+    const before = (await this.routes.previousOwners?.(changes)) ?? [];
+    const fresh = changes.filter((_, i) => !before[i]);
+    const owners = fresh.length > 0 ? await this.queueAndClaim(queues, fresh) : [];
+    await queues.ack?.();
+    let next = 0;
+    return changes.map((_, i) => before[i] ?? owners[next++]!);
+  }
+
   /** Queues the changes and returns, in order, the event id that owns each one. */
-  private async queueAndClaim(changes: ChangeJob[]): Promise<string[]> {
+  private async queueAndClaim(queues: ChangeEnqueuerQueues, changes: ChangeJob[]): Promise<string[]> {
     if (changes.length >= this.intakeFrom && this.saturated()) {
-      await this.queues.intake.add('changes', { changes }, { jobId: crypto.randomUUID() });
-      return this.queues.claims.claim(changes);
+      await queues.intake.add('changes', { changes }, { jobId: crypto.randomUUID() });
+      return queues.claims.claim(changes);
     }
-    const jobs = await this.queues.ingest.addBulk(
+    const jobs = await queues.ingest.addBulk(
       changes.map((change) => ({
         name: change.table,
         data: change,

@@ -16,10 +16,10 @@ export interface RedisTarget {
   cluster?: boolean;
 }
 
-function optionsFor(role: ConnectionRole): RedisOptions {
+function optionsFor(role: ConnectionRole, label?: string): RedisOptions {
   const common: RedisOptions = {
     retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 6), 2000),
-    connectionName: `snowgate-${role}`,
+    connectionName: `snowgate-${role}${label ? `-${label}` : ''}`,
   };
   return role === 'producer'
     ? { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 1500 }
@@ -29,10 +29,14 @@ function optionsFor(role: ConnectionRole): RedisOptions {
 /**
  * Opens one ioredis connection (or cluster client) with the behaviour its role needs. `autoPipelining`
  * sends the commands issued in one event-loop turn as one write: for snowgate's own hot-path commands
- * (state cache, record lanes) — not for connections handed to BullMQ, which manages its own.
+ * (state cache, record lanes) — not for connections handed to BullMQ, which manages its own. With Redis Cluster,
+ * ioredis groups auto-pipelined commands by the slot of their first argument: every command sent on such a
+ * connection must name a key first (not a script's key count), or it is batched with another slot's commands
+ * and the whole batch refused. `label` is
+ * appended to the connection's name (`snowgate-{role}-{label}`, as CLIENT LIST shows it).
  */
-export function connectRedis(target: RedisTarget, role: ConnectionRole, { autoPipelining = false } = {}): RedisClient {
-  const options = { ...optionsFor(role), ...(autoPipelining ? { enableAutoPipelining: true } : {}) };
+export function connectRedis(target: RedisTarget, role: ConnectionRole, { autoPipelining = false, label }: { autoPipelining?: boolean; label?: string } = {}): RedisClient {
+  const options = { ...optionsFor(role, label), ...(autoPipelining ? { enableAutoPipelining: true } : {}) };
   if (target.cluster) {
     const seeds = target.url.split(',').map((u) => {
       const parsed = new URL(u.trim());

@@ -1,5 +1,6 @@
-import type { DeliveryProducer } from '../queues/delivery-producer';
 import type { ReplayResult } from '../queues/delivery-replayer';
+import type { PartitionedDeliveries } from '../queues/partitioned-deliveries';
+import type { DeadLetterEntry } from '../events/delivery-record';
 import { matchesFilter, type OpsFilter } from './ops-filter';
 
 /**
@@ -15,35 +16,39 @@ export interface EventReplay {
   replayBulk(filter: OpsFilter): Promise<unknown[]>;
 }
 
-/** {@link EventReplay} over the delivery part's DeliveryProducer (its dead-letter queue and replayer); each replay is told to `onReplayed` (the event log). */
-export function deliveryReplay(producer: DeliveryProducer, onReplayed: (result: ReplayResult) => void = () => undefined): EventReplay {
+/** {@link EventReplay} over every partition's dead-letter queue and replayer; each replay is told to `onReplayed` (the event log). */
+export function deliveryReplay(deliveries: PartitionedDeliveries, onReplayed: (result: ReplayResult) => void = () => undefined): EventReplay {
   return {
     async list(filter) {
-      const out: unknown[] = [];
-      for await (const entry of producer.deadLetters.all()) {
-        if (out.length >= filter.limit) break;
-        if (!matchesFilter(filter, entry.instanceId, String(entry.event.type), entry.deadLetteredAt)) continue;
-        out.push({
-          eventId: String(entry.event.id),
-          instanceId: entry.instanceId,
-          type: entry.event.type,
-          subject: entry.event.subject,
-          reason: entry.reason,
-          message: entry.message,
-          attempts: entry.attempts.length,
-          deliveryJobId: entry.deliveryJobId,
-          deadLetteredAt: new Date(entry.deadLetteredAt).toISOString(),
-        });
+      const found: DeadLetterEntry[] = [];
+      for (const producer of deliveries.all) {
+        let taken = 0;
+        for await (const entry of producer.deadLetters.all()) {
+          if (taken >= filter.limit) break;
+          if (!matchesFilter(filter, entry.instanceId, String(entry.event.type), entry.deadLetteredAt)) continue;
+          found.push(entry);
+          taken += 1;
+        }
       }
-      return out;
+      return found.sort((a, b) => b.deadLetteredAt - a.deadLetteredAt).slice(0, filter.limit).map((entry) => ({
+        eventId: String(entry.event.id),
+        instanceId: entry.instanceId,
+        type: entry.event.type,
+        subject: entry.event.subject,
+        reason: entry.reason,
+        message: entry.message,
+        attempts: entry.attempts.length,
+        deliveryJobId: entry.deliveryJobId,
+        deadLetteredAt: new Date(entry.deadLetteredAt).toISOString(),
+      }));
     },
     replay: async (id) => {
-      const result = await producer.replay(id);
+      const result = await deliveries.replay(id);
       onReplayed(result);
       return result;
     },
     replayBulk: async (filter) => {
-      const results = await producer.replayMany({ instanceId: filter.instanceId, type: filter.type, from: filter.from, to: filter.to, limit: filter.limit });
+      const results = await deliveries.replayMany({ instanceId: filter.instanceId, type: filter.type, from: filter.from, to: filter.to, limit: filter.limit });
       results.forEach(onReplayed);
       return results;
     },

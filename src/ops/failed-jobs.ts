@@ -36,7 +36,7 @@ function describe(queue: string, job: Job): FailedJobView {
   };
 }
 
-/** Failed jobs across queues, listed, filtered and retried. */
+/** Failed jobs across queues (and partitions: a name stands for that queue of every partition), listed, filtered and retried. */
 export class FailedJobs {
   constructor(private readonly queues: readonly Queue[]) {}
 
@@ -61,11 +61,11 @@ export class FailedJobs {
     return (await this.find(filter)).map((f) => f.view);
   }
 
-  /** Retries one failed job. Throws 404 `unknown_queue` / `job_not_found`, 409 `job_not_failed`. */
+  /** Retries one failed job (in whichever partition's queue of that name holds it). Throws 404 `unknown_queue` / `job_not_found`, 409 `job_not_failed`. */
   async retry(queueName: string, jobId: string): Promise<FailedJobView> {
-    const [queue] = this.pick(queueName);
-    const job = (await queue.getJob(jobId)) as Job | undefined;
-    if (!job) throw new AppError('job_not_found', `no job ${jobId} in queue ${queueName}`, 404);
+    const jobs = await Promise.all(this.pick(queueName).map(async (queue) => ({ queue, job: (await queue.getJob(jobId)) as Job | undefined })));
+    const { queue, job } = jobs.find((j) => j.job) ?? {};
+    if (!queue || !job) throw new AppError('job_not_found', `no job ${jobId} in queue ${queueName}`, 404);
     if ((await job.getState()) !== 'failed') throw new AppError('job_not_failed', `job ${jobId} is not in the failed state`, 409);
     const view = describe(queue.name, job);
     await job.retry('failed');
@@ -86,10 +86,11 @@ export class FailedJobs {
     return retried;
   }
 
+  /** The queues of that name: one per partition. */
   private pick(name: string | undefined): readonly Queue[] {
     if (name === undefined) return this.queues;
-    const queue = this.queues.find((q) => q.name === name);
-    if (!queue) throw new AppError('unknown_queue', `no queue ${name}; queues: ${this.queues.map((q) => q.name).join(', ')}`, 404);
-    return [queue];
+    const queues = this.queues.filter((q) => q.name === name);
+    if (queues.length === 0) throw new AppError('unknown_queue', `no queue ${name}; queues: ${[...new Set(this.queues.map((q) => q.name))].join(', ')}`, 404);
+    return queues;
   }
 }

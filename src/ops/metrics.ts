@@ -196,18 +196,18 @@ export class Metrics {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 
+  /** Each queue's depth per state, summed over the partitions (each has a queue of that name). */
   private async collectQueues(gauge: Gauge<'queue' | 'state'>): Promise<void> {
     gauge.reset();
-    await Promise.all(
-      this.queues().map(async (queue) => {
-        try {
-          const counts = await withTimeout(queue.getJobCounts(...QUEUE_STATES), this.timeoutMs);
-          for (const state of QUEUE_STATES) gauge.set({ queue: queue.name, state }, counts[state] ?? 0);
-        } catch {
-          // Redis is away: leave this queue out of the scrape rather than report stale depths.
-        }
-      }),
+    const read = await Promise.all(
+      this.queues().map(async (queue) => ({ name: queue.name, counts: await withTimeout(queue.getJobCounts(...QUEUE_STATES), this.timeoutMs).catch(() => undefined) })),
     );
+    for (const name of new Set(read.map((r) => r.name))) {
+      const all = read.filter((r) => r.name === name).map((r) => r.counts);
+      // Redis (or one partition's master) is away: leave this queue out of the scrape rather than report a part of it.
+      if (all.some((counts) => counts === undefined)) continue;
+      for (const state of QUEUE_STATES) gauge.set({ queue: name, state }, all.reduce((sum, counts) => sum + (counts![state] ?? 0), 0));
+    }
   }
 
   private async collectBreakers(gauge: Gauge<'instance_id'>, figure: 'state' | 'held'): Promise<void> {

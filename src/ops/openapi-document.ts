@@ -78,7 +78,7 @@ function paths(): Record<string, Record<string, Operation>> {
     ...writePaths({ admin, json, errors, param }),
     ...eventLogPaths({ admin, json, errors, param }),
     '/healthz': { get: { tags: ['health'], summary: 'Liveness', responses: { '200': json(ref('Health')) } } },
-    '/readyz': { get: { tags: ['health'], summary: 'Readiness (503 only when Redis is unreachable)', responses: { '200': json(ref('Health')), '503': json(ref('Health'), 'Not ready') } } },
+    '/readyz': { get: { tags: ['health'], summary: "Readiness (503 when this process cannot enqueue: a write to a partition's slot failed, or its replicas did not confirm it)", responses: { '200': json(ref('Health')), '503': json(ref('Health'), 'Not ready') } } },
     '/metrics': {
       get: admin({ tags: ['ops'], summary: 'Prometheus metrics (snowgate_*); public when SNOWGATE_METRICS_PUBLIC=true', responses: { '200': { description: 'Prometheus text', content: { 'text/plain': { schema: { type: 'string' } } } } } }),
     },

@@ -132,6 +132,8 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
           required: ['name', 'counts'],
           properties: {
             name: { type: 'string' },
+            partition: { type: 'integer', minimum: 0, description: 'the partition the queue is of (SNOWGATE_PARTITIONS above 1); absent for one partition and for the base queues (poll)' },
+            old: { type: 'boolean', description: 'a partition of the count before the last change, still drained (see snowgate partitions)' },
             paused: { type: 'boolean' },
             counts: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 }, description: 'waiting, active, delayed, completed, failed, prioritized, waiting-children' },
           },

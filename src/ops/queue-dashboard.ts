@@ -55,15 +55,30 @@ class ParkingQueueAdapter extends BullMQAdapter {
   }
 }
 
-/** The Bull Board UI and its API for the given queues, as an Express handler to mount at {@link DASHBOARD_PATH}. */
-export function createQueueDashboard(queues: readonly Queue[], basePath = DASHBOARD_PATH): RequestHandler {
+/** Which partition a queue is of: its index, and `old` for a partition of the count before the last change while it is drained. */
+export interface QueuePartition {
+  partition: number;
+  old?: true;
+}
+
+/**
+ * The Bull Board UI and its API for the given queues, as an Express handler to mount at {@link DASHBOARD_PATH}.
+ * A partition's queue is listed as `p{n}-{name}` ("ingest, partition 1"; `old-p{n}-…` for an old partition), since
+ * each partition has one of each.
+ */
+export function createQueueDashboard(queues: readonly Queue[], partitionOf: (queue: Queue) => QueuePartition | undefined = () => undefined, basePath = DASHBOARD_PATH): RequestHandler {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(basePath);
+  const adapterOf = (queue: Queue) => {
+    const Adapter = PARKING_QUEUES.has(queue.name) ? ParkingQueueAdapter : BullMQAdapter;
+    const common = { allowRetries: true, description: DESCRIPTIONS[queue.name] ?? '' };
+    const of = partitionOf(queue);
+    if (!of) return new Adapter(queue, common);
+    const [prefix, displayName] = of.old ? [`old-p${of.partition}-`, `${queue.name}, old partition ${of.partition}`] : [`p${of.partition}-`, `${queue.name}, partition ${of.partition}`];
+    return new Adapter(queue, { ...common, prefix, displayName });
+  };
   createBullBoard({
-    queues: queues.map((queue) => {
-      const Adapter = PARKING_QUEUES.has(queue.name) ? ParkingQueueAdapter : BullMQAdapter;
-      return new Adapter(queue, { allowRetries: true, description: DESCRIPTIONS[queue.name] ?? '' });
-    }),
+    queues: queues.map(adapterOf),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'snowgate', miscLinks: [{ text: 'Event log', url: '/ops/events' }] } },
   });

@@ -6,6 +6,11 @@ import { QUEUE_NAMES } from './queue-names';
 /** How long a change stays claimed (webhook retries, webhook + poll overlap). */
 export const CLAIM_TTL_MS = 24 * 3600 * 1000;
 
+/** The claim key of a change under a (partition's) prefix: BullMQ's deduplication key of its ingest queue, so it shares the queue's cluster slot. */
+export function claimKey(prefix: string, change: Pick<ChangeJob, 'instanceId' | 'table' | 'sysId' | 'operation' | 'sysModCount'>): string {
+  return `${prefix}:${QUEUE_NAMES.ingest}:de:${changeKey(change)}`;
+}
+
 /** Claims each key for its event id unless already claimed; returns every key's owner. One round trip. */
 const CLAIM = `local owners = {}
 for i, key in ipairs(KEYS) do
@@ -35,9 +40,9 @@ export class ChangeClaims {
     this.claimScript = redisScript(redis, 'snowgateClaimChanges', undefined, CLAIM);
   }
 
-  /** The claim key of a change: BullMQ's deduplication key of the ingest queue (so it shares the queues' cluster slot). */
+  /** The claim key of a change (see {@link claimKey}). */
   key(change: Pick<ChangeJob, 'instanceId' | 'table' | 'sysId' | 'operation' | 'sysModCount'>): string {
-    return `${this.prefix}:${QUEUE_NAMES.ingest}:de:${changeKey(change)}`;
+    return claimKey(this.prefix, change);
   }
 
   /** Claims the changes for their event ids; returns, in order, the event id that owns each change. */

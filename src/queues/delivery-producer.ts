@@ -15,8 +15,10 @@ export const DELIVERY_BACKOFF_TYPE = 'snowgate-delivery';
 export interface DeliveryProducerOptions {
   /** A 'producer' connection (fails fast while Redis is down). */
   connection: RedisClient;
-  /** BullMQ key prefix (a hash tag such as `{snowgate}`). */
+  /** BullMQ key prefix of the partition (a hash tag such as `{snowgate}`). */
   prefix: string;
+  /** Where the subscribers' statuses live, shared by every partition: the deployment's base prefix. Default `prefix`. */
+  controlPrefix?: string;
   /** How long / how many delivered jobs (and their events) are kept for replay. Default 7 days, 10000. */
   keepDelivered?: KeepJobs;
   /** How long / how many given-up jobs are kept (their events are in the dead-letter queue too). Default 7 days, 10000. */
@@ -47,7 +49,7 @@ export class DeliveryProducer {
   constructor(options: DeliveryProducerOptions) {
     this.queue = new Queue<DeliveryJobData>(QUEUE_NAMES.deliver, { connection: options.connection, prefix: options.prefix });
     this.deadLetters = new DeadLetterQueue({ connection: options.connection, prefix: options.prefix, maxEntries: options.maxDeadLetters });
-    this.subscribers = new SubscriberStatus(options.connection, options.prefix);
+    this.subscribers = new SubscriberStatus(options.connection, options.controlPrefix ?? options.prefix);
     const keepDelivered = options.keepDelivered ?? { age: WEEK_SECONDS, count: 10_000 };
     this.jobOptions = {
       attempts: MAX_DELIVERY_ATTEMPTS,

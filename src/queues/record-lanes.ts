@@ -8,6 +8,12 @@ export interface LaneTicket {
   seq: number;
 }
 
+/** The record a lane ticket is for (its key ends in `:lane:{instance:table:sys_id}`). */
+export function laneRecord(ticket: LaneTicket): { instanceId: string; table: string; sysId: string } | undefined {
+  const m = /:lane:\{([^:{}]+):([^:{}]+):([^:{}]+)\}$/.exec(ticket.key);
+  return m ? { instanceId: m[1]!, table: m[2]!, sysId: m[3]! } : undefined;
+}
+
 /** A lane member whose delivery job cannot be found is dropped after this long (it may just be being added). */
 const ORPHAN_AFTER_MS = 10_000;
 const LANE_TTL_SECONDS = 7 * 24 * 3600;
@@ -28,12 +34,19 @@ return redis.call('ZRANGE', KEYS[1], 0, 0)[1]`;
  * (a sorted set by sys_mod_count) before its delivery job is queued; a delivery goes out only when its
  * event heads the lane, and leaves the lane once delivered or dead-lettered. So the subscriber sees a
  * record's events in change order even when one of them is being retried — other records are not held up.
+ * While the partition count changes, `before` says whether the record's lane in its old partition is clear:
+ * its events there go first.
  */
 export class RecordLanes {
   private readonly joinScript: RedisScript;
   private readonly leaveScript: RedisScript;
 
-  constructor(private readonly redis: RedisClient, private readonly prefix: string, private readonly deliveries: Pick<Queue, 'getJobState' | 'getJob'>) {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+    private readonly deliveries: Pick<Queue, 'getJobState' | 'getJob'>,
+    private readonly before?: (ticket: LaneTicket, eventId: string) => Promise<boolean>,
+  ) {
     this.joinScript = redisScript(redis, 'snowgateLaneJoin', 2, JOIN);
     this.leaveScript = redisScript(redis, 'snowgateLaneLeave', 2, LEAVE);
   }
@@ -44,6 +57,7 @@ export class RecordLanes {
     return { key: `${this.prefix}:lane:{${instanceId}:${table}:${sysId}}`, seq };
   }
 
+
   async join(ticket: LaneTicket, eventId: string): Promise<void> {
     await this.joinScript(ticket.key, `${ticket.key}:joined`, String(ticket.seq), eventId, String(Date.now()), String(LANE_TTL_SECONDS));
   }
@@ -53,6 +67,7 @@ export class RecordLanes {
    * and heads that joined over 10 s ago without a delivery job (an ingest attempt that failed and waits to be retried).
    */
   async isTurn(ticket: LaneTicket, eventId: string): Promise<boolean> {
+    if (this.before && !(await this.before(ticket, eventId))) return false;
     for (let i = 0; i < 10; i++) {
       const [head] = await this.redis.zrange(ticket.key, '0', '0');
       if (!head || head === eventId) return true;

@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import type { Queue } from 'bullmq';
 import { createApp, withWebhookDoor } from '../http/create-app';
 import { createWebhookDoor } from '../http/webhook-door';
 import { createActionRoutes } from '../http/action-routes';
@@ -25,6 +26,9 @@ import type { SnowgateParts } from '../main';
 import { deliveryReplay } from '../ops/event-replay';
 import { webhookOutcomeHook } from '../ops/metrics-hooks';
 import { subscriberBreakers } from '../ops/subscriber-breakers';
+import { changeRoutes, writeRoutes } from '../queues/partition-queues';
+import type { QueuePartition } from '../ops/queue-dashboard';
+import { PARTITION_QUEUES, type QueueName } from '../queues/queue-names';
 import { healthChecks } from './health-checks';
 import { createEventLogRoutes } from '../http/event-log-routes';
 import { loggedReplay } from '../ops/logged-replay';
@@ -49,8 +53,8 @@ async function untilReady(connection: SnowgateParts['producer'], timeoutMs: numb
 
 /** The write direction's doors: actions (signed or bearer), direct writes and their status (admin or writes bearer). */
 function writeRouters(parts: SnowgateParts): Router[] {
-  const { settings, registry, clients, logger, metrics, writeQueue, writeLedger, eventLog } = parts;
-  const enqueuer = new WriteEnqueuer(writeQueue, { observer: eventLog?.writes });
+  const { settings, registry, clients, logger, metrics, layout, partitions, writeLedger, migration, producer, eventLog } = parts;
+  const enqueuer = new WriteEnqueuer(writeRoutes(layout, partitions, migration && { on: producer, migration }), { observer: eventLog?.writes });
   const intake = new ActionIntake({ registry, verifier: new SignatureVerifier(), enqueuer, rateLimiter: new RateLimiter() });
   const common = { registry, adminToken: settings.adminToken, maxBodyBytes: settings.maxBodyBytes, logger };
   return [
@@ -67,7 +71,13 @@ function writeRouters(parts: SnowgateParts): Router[] {
 
 /** Admin and operator routes (behind the admin token; the OAuth callback is protected by its state instead). */
 function adminRouters(parts: SnowgateParts): Router[] {
-  const { settings, registry, tokens, store, logger, opsQueues, deliveries, breaker, metrics, eventLog, writeLedger } = parts;
+  const { settings, registry, tokens, store, logger, opsQueues, deliveries, breaker, metrics, eventLog, writeLedger, layout, migration } = parts;
+  const partitionOf = (queue: Queue): QueuePartition | undefined => {
+    if (!PARTITION_QUEUES.includes(queue.name as QueueName)) return undefined;
+    const [current, old] = [layout.indexOf(queue.opts.prefix ?? ''), migration?.previous.indexOf(queue.opts.prefix ?? '')];
+    if (old !== undefined && current === undefined) return { partition: old, old: true };
+    return layout.count > 1 && current !== undefined ? { partition: current } : undefined;
+  };
   const common = { registry, adminToken: settings.adminToken, publicUrl: settings.publicUrl };
   const recordReplay = (r: ReplayResult) => eventLog?.replayed({ id: r.eventId, instanceId: r.instanceId, kind: 'event', jobId: r.jobId, replayOf: r.replayOf });
   const replay = deliveryReplay(deliveries, recordReplay);
@@ -76,7 +86,7 @@ function adminRouters(parts: SnowgateParts): Router[] {
     createOAuthRoutes({ ...common, tokens }),
     createTestConnectionRoutes({ ...common, tokens }),
     createBusinessRulesRoutes(common),
-    createOpsRoutes({ adminToken: settings.adminToken, queues: opsQueues, replay, breakers: subscriberBreakers(breaker, registry, deliveries.queue), logger }),
+    createOpsRoutes({ adminToken: settings.adminToken, queues: opsQueues, partitionOf, replay, breakers: subscriberBreakers(breaker, registry, deliveries.queue), logger }),
     createEventLogRoutes({
       adminToken: settings.adminToken,
       eventLog,
@@ -104,13 +114,13 @@ function saturationFor(mode: EnvSettings['intake'], shutdown: Shutdown): () => b
 
 /** The api role: the webhook door plus admin, ops, OAuth and sandbox routes, listening on PORT. */
 export async function startApiRole(parts: SnowgateParts, shutdown: Shutdown, extraRouters: Router[]): Promise<ListeningServer> {
-  const { settings, logger, registry, intakeQueue, ingestQueue, claims, metrics } = parts;
+  const { settings, logger, registry, layout, partitions, metrics, migration, producer } = parts;
   const saturated = saturationFor(settings.intake, shutdown);
   const intake = new WebhookIntake({
     registry,
     verifier: new SignatureVerifier(),
     validator: new PayloadValidator(),
-    enqueuer: new ChangeEnqueuer({ intake: intakeQueue, ingest: ingestQueue, claims }, { saturated, intakeFrom: settings.intake === 'always' ? 1 : undefined, observer: parts.eventLog?.changes }),
+    enqueuer: new ChangeEnqueuer(changeRoutes(layout, partitions, migration && { on: producer, migration }), { saturated, intakeFrom: settings.intake === 'always' ? 1 : undefined, observer: parts.eventLog?.changes }),
     rateLimiter: new RateLimiter(),
   });
   await untilReady(parts.producer, 5000);

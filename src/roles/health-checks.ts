@@ -1,23 +1,37 @@
 import type { HealthCheck } from '../http/health-routes';
 import { subscriberState } from '../events/subscriber-config';
 import type { SnowgateParts } from '../main';
+import type { PartitionQueues } from '../queues/partition-queues';
 import { subscriberBreakers } from '../ops/subscriber-breakers';
 
 /**
- * Readiness: Redis is critical (without it this process cannot do its job); each instance's token state and
+ * Whether this process can enqueue into one partition: a write routed to the partition's slot (so, with Redis
+ * Cluster, to the master serving it — a PING would reach any node), then the replica acknowledgement the
+ * accept paths wait for, when one is asked.
+ */
+async function partitionWritable(parts: SnowgateParts, p: PartitionQueues): Promise<void> {
+  await parts.producer.set(`${p.prefix}:ready`, String(Date.now()), 'PX', 60_000);
+  await p.ack();
+}
+
+/**
+ * Readiness: Redis is critical — every partition must take a write (without it this process cannot do its job,
+ * and one master down is enough to refuse the changes routed to it); each instance's token state and
  * subscriber (`ok`, `not_configured`, `off`), and each subscriber's circuit breaker, only report ok / degraded —
  * a ServiceNow or subscriber outage must not take the gateway out of a load balancer.
  */
 export function healthChecks(parts: SnowgateParts): HealthCheck[] {
-  const { producer, registry, tokens } = parts;
+  const { registry, tokens } = parts;
   const breakers = subscriberBreakers(parts.breaker, registry, parts.deliveries.queue);
   return [
     {
       name: 'redis',
       critical: true,
       run: async () => {
-        await producer.ping();
-        return { status: 'ok' };
+        const results = await Promise.allSettled(parts.partitions.map((p) => partitionWritable(parts, p)));
+        const failed = results.flatMap((r, p) => (r.status === 'rejected' ? [[String(p), (r.reason as Error).message] as const] : []));
+        if (failed.length === 0) return { status: 'ok' };
+        return { status: 'down', ...(parts.partitions.length > 1 ? { partitions: Object.fromEntries(failed) } : { error: failed[0]![1] }) };
       },
     },
     {

@@ -2,26 +2,23 @@ import { ChangeEnqueuer } from '../ingest/change-enqueuer';
 import type { Shutdown } from '../lib/shutdown';
 import type { SnowgateParts } from '../main';
 import { startPoller } from '../poller/start-poller';
-import { ChangeClaims } from '../queues/change-claims';
-import { createIngestQueue } from '../queues/ingest-queue';
-import { createIntakeQueue } from '../queues/intake-queue';
+import { changeRoutes, closePartitionQueues, openPartitionQueues } from '../queues/partition-queues';
 
 /**
  * The scheduler role: the poller (one BullMQ job scheduler per polling instance, so exactly one poll
- * per tick runs across all processes). Its changes go through the same deduplicating enqueue as
- * webhooks, on a connection that waits for Redis instead of failing the tick.
+ * per tick runs across all processes; its state is control data, under the base prefix). Its changes go
+ * through the same deduplicating enqueue as webhooks, to their records' partitions, on a connection that
+ * waits for Redis instead of failing the tick.
  */
 export async function startSchedulerRole(parts: SnowgateParts, shutdown: Shutdown): Promise<void> {
-  const { settings, logger, registry, commands, clients, metrics } = parts;
-  const intake = createIntakeQueue(commands, settings.queuePrefix);
-  shutdown.add('poller intake queue', () => intake.close());
-  const ingest = createIngestQueue(commands, settings.queuePrefix);
-  shutdown.add('poller ingest queue', () => ingest.close());
+  const { settings, logger, registry, commands, clients, metrics, layout, migration } = parts;
+  const partitions = openPartitionQueues(layout, commands, settings.redisWaitReplicas);
+  shutdown.add('poller partition queues', () => closePartitionQueues(partitions));
   const poller = await startPoller({
     registry,
     connection: commands,
-    prefix: settings.queuePrefix,
-    enqueuer: new ChangeEnqueuer({ intake, ingest, claims: new ChangeClaims(commands, settings.queuePrefix) }, { timeoutMs: 30_000, observer: parts.eventLog?.changes }),
+    prefix: layout.base,
+    enqueuer: new ChangeEnqueuer(changeRoutes(layout, partitions, migration && { on: commands, migration }), { timeoutMs: 30_000, observer: parts.eventLog?.changes }),
     clientFor: (instance) => clients.for(instance),
     logger,
     onPage: (instanceId, page) => metrics.pollerRecords(instanceId, page.resource, page.rows),

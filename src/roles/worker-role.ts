@@ -13,93 +13,128 @@ import { WriteSlots } from '../queues/write-slots';
 import { EchoRecords } from '../writes/echo-records';
 import { BreakerGate } from '../workers/breaker-gate';
 import { FirstDelivery } from '../workers/first-delivery';
-import { closeRedis, connectRedis } from '../lib/redis-connections';
+import { closeRedis, connectRedis, type RedisClient } from '../lib/redis-connections';
 import { composeHooks } from '../lib/compose-hooks';
 import type { DeliveryHooks } from '../events/delivery-record';
 import type { WriteHooks } from '../writes/write-record';
 import { RESPONSE_SAMPLE_BYTES } from '../event-log/event-log';
 import type { Shutdown } from '../lib/shutdown';
 import type { SnowgateParts } from '../main';
+import type { DeliveryProducer } from '../queues/delivery-producer';
+import { MigrationDrain } from './migration-drain';
 
-/** The worker role: accepted batches fanned out into ingest jobs, their enrichment, then signed delivery of their events, in order per record. */
+/** What every partition's workers share in one process. */
+interface Shared {
+  hotPath: RedisClient;
+  echo: EchoRecords;
+  gate: BreakerGate;
+  firstDelivery: FirstDelivery;
+  slots: WriteSlots;
+  /** Metrics and the event log. */
+  hooks: DeliveryHooks;
+  writeHooks: WriteHooks;
+  /** What the event log keeps of each subscriber's answer (nothing without the log). */
+  captureBytes?: number;
+  /** Jobs in flight per queue of one partition: the process's concurrency shared among its partitions. */
+  concurrency: number;
+}
+
+/** Which partition's workers to start, and how. */
+interface PartitionWork {
+  /** For logs and shutdown: `3` or `old 0`. */
+  label: string;
+  prefix: string;
+  producer: DeliveryProducer;
+  /** While the partition count changes, a new partition: its enrichment waits for the old partitions (see MigrationDrain). */
+  drain?: MigrationDrain;
+}
+
+/** The workers of one partition: its intake fan-out, enrichment, delivery and writes, on that partition's keys. */
+function startPartitionWorkers(parts: SnowgateParts, shutdown: Shutdown, { label: p, prefix, producer, drain }: PartitionWork, shared: Shared): void {
+  const { settings, logger, registry, commands, clients, metrics, layout } = parts;
+  // not on the pipelined hot path: the claim script takes its key count first, and ioredis Cluster groups auto-pipelined
+  // commands by their first argument, so it would be sent with another slot's commands (and refused with them)
+  const claims = new ChangeClaims(commands, prefix);
+  const ingest = createIngestQueue(commands, prefix);
+  shutdown.add(`fan-out ingest queue ${p}`, () => ingest.close()); // closed after the intake worker
+  const common = { connection: commands, prefix, logger };
+  const lockDurationMs = settings.jobLockMs;
+  const intakeWorker = createIntakeWorker({ ...common, lockDurationMs, claims, ingest, onDone: (job, outcome, seconds) => metrics.jobFinished('intake', job.name, outcome, seconds) });
+  shutdown.add(`intake worker ${p}`, () => intakeWorker.close());
+  const lanes = new RecordLanes(shared.hotPath, prefix, producer.queue, drain?.laneBefore);
+  const ingestWorker = createIngestWorker({
+    ...common,
+    lockDurationMs,
+    registry,
+    enricher: new ChangeEnricher({ apiFor: (instance) => enrichmentApiFor(clients.for(instance)), stateCache: new StateCache(shared.hotPath, prefix) }),
+    deliveries: producer,
+    lanes,
+    echo: shared.echo,
+    onOwnWrite: (instanceId, suppressed) => metrics.writes.echo(instanceId, suppressed ? 'suppressed' : 'tagged'),
+    firstDelivery: shared.firstDelivery,
+    concurrency: shared.concurrency,
+    jobDeadlineMs: settings.jobDeadlineMs,
+    autorun: !drain,
+    onDone: (job, outcome, seconds) => metrics.jobFinished('ingest', job.name, outcome, seconds),
+  });
+  drain?.gate(ingestWorker);
+  shutdown.add(`ingest worker ${p}`, () => ingestWorker.close());
+  const deliveryWorker = createDeliveryWorker({
+    ...common,
+    controlPrefix: layout.base,
+    getInstance: (id) => registry.get(id),
+    lanes,
+    breaker: shared.gate,
+    hooks: shared.hooks,
+    options: { lockDurationMs, concurrency: shared.concurrency, schedule: { delaysMs: settings.deliveryRetryDelaysMs }, captureBytes: shared.captureBytes },
+  });
+  shutdown.add(`delivery worker ${p}`, () => deliveryWorker.close());
+  const writeWorker = createWriteWorker({
+    ...common,
+    lockDurationMs,
+    getInstance: (id) => registry.get(id),
+    writerFor: (instance) => clients.writerFor(instance),
+    echo: shared.echo,
+    slots: shared.slots,
+    hooks: shared.writeHooks,
+    concurrency: shared.concurrency,
+    schedule: { delaysMs: settings.writeRetryDelaysMs },
+  });
+  shutdown.add(`write worker ${p}`, () => writeWorker.close());
+}
+
+/**
+ * The worker role: accepted batches fanned out into ingest jobs, their enrichment, then signed delivery of their
+ * events, in order per record — for every partition, or those of SNOWGATE_WORKER_PARTITIONS; while the partition
+ * count changes, every old partition too, until it is drained.
+ */
 export function startWorkerRole(parts: SnowgateParts, shutdown: Shutdown): void {
-  const { settings, logger, registry, commands, clients, deliveries, breaker, metrics, eventLog } = parts;
+  const { settings, logger, deliveries, breaker, metrics, layout, migration, eventLog } = parts;
   // the state cache and record lanes issue several small commands per event: one pipelined connection of their own
   const hotPath = connectRedis({ url: settings.redisUrl, cluster: settings.redisCluster }, 'worker', { autoPipelining: true });
   hotPath.on('error', (err) => logger.debug('redis hot-path connection error', { err: err.message }));
   shutdown.add('redis hot-path connection', () => closeRedis(hotPath)); // closed after the workers (closers run in reverse)
-  const claims = new ChangeClaims(hotPath, settings.queuePrefix);
-  const ingest = createIngestQueue(commands, settings.queuePrefix);
-  shutdown.add('fan-out ingest queue', () => ingest.close()); // closed after the intake worker
-  const intakeWorker = createIntakeWorker({
-    connection: commands,
-    prefix: settings.queuePrefix,
-    claims,
-    ingest,
-    logger,
-    lockDurationMs: settings.jobLockMs,
-    onDone: (job, outcome, seconds) => metrics.jobFinished('intake', job.name, outcome, seconds),
-  });
-  shutdown.add('intake worker', () => intakeWorker.close());
-  const enricher = new ChangeEnricher({
-    apiFor: (instance) => enrichmentApiFor(clients.for(instance)),
-    stateCache: new StateCache(hotPath, settings.queuePrefix),
-  });
-  const lanes = new RecordLanes(hotPath, settings.queuePrefix, deliveries.queue);
-  const echo = new EchoRecords(hotPath, settings.queuePrefix);
-  const hooks = composeHooks<DeliveryHooks>(deliveryMetricsHooks(metrics), eventLog?.deliveries);
-  const captureBytes = eventLog ? RESPONSE_SAMPLE_BYTES : undefined; // what the event log keeps of each answer
   const gate = new BreakerGate({ breaker, deliveries: deliveries.queue, logger, onTransition: (instanceId, to) => metrics.breakerTransition(instanceId, to) });
   gate.start();
   shutdown.add('breaker prober', () => gate.stop());
-  const ingestWorker = createIngestWorker({
-    connection: commands,
-    prefix: settings.queuePrefix,
-    registry,
-    enricher,
-    deliveries,
-    lanes,
-    echo,
-    onOwnWrite: (instanceId, suppressed) => metrics.writes.echo(instanceId, suppressed ? 'suppressed' : 'tagged'),
-    firstDelivery: new FirstDelivery({ subscribers: deliveries.subscribers, breaker: gate, send: { timeoutMs: 3000, captureBytes }, hooks }),
-    observer: eventLog?.changes,
-    logger,
-    concurrency: settings.workerConcurrency,
-    lockDurationMs: settings.jobLockMs,
-    jobDeadlineMs: settings.jobDeadlineMs,
-    onDone: (job, outcome, seconds) => metrics.jobFinished('ingest', job.name, outcome, seconds),
-  });
-  shutdown.add('ingest worker', () => ingestWorker.close());
-  const deliveryWorker = createDeliveryWorker({
-    connection: commands,
-    prefix: settings.queuePrefix,
-    getInstance: (id) => registry.get(id),
-    logger,
-    lanes,
-    breaker: gate,
+  const consumed = settings.workerPartitions ?? layout.indexes;
+  const old = migration?.previous.prefixes ?? [];
+  const hooks = composeHooks<DeliveryHooks>(deliveryMetricsHooks(metrics), eventLog?.deliveries);
+  const captureBytes = eventLog ? RESPONSE_SAMPLE_BYTES : undefined; // what the event log keeps of each answer
+  const shared: Shared = {
     hooks,
-    options: {
-      lockDurationMs: settings.jobLockMs,
-      concurrency: settings.workerConcurrency,
-      schedule: { delaysMs: settings.deliveryRetryDelaysMs },
-      stalledIntervalMs: Math.min(settings.jobLockMs, 30_000),
-      captureBytes,
-    },
-  });
-  shutdown.add('delivery worker', () => deliveryWorker.close());
-  const writeWorker = createWriteWorker({
-    connection: commands,
-    prefix: settings.queuePrefix,
-    getInstance: (id) => registry.get(id),
-    writerFor: (instance) => clients.writerFor(instance),
-    echo,
-    slots: new WriteSlots(hotPath, settings.queuePrefix),
-    hooks: composeHooks<WriteHooks>(metrics.writes.hooks(), eventLog?.writes),
-    logger,
-    concurrency: settings.workerConcurrency,
-    lockDurationMs: settings.jobLockMs,
-    schedule: { delaysMs: settings.writeRetryDelaysMs },
-  });
-  shutdown.add('write worker', () => writeWorker.close());
-  logger.info('workers started', { queues: ['intake', 'ingest', 'deliver', 'write'], concurrency: settings.workerConcurrency });
+    writeHooks: composeHooks<WriteHooks>(metrics.writes.hooks(), eventLog?.writes),
+    captureBytes,
+    hotPath,
+    echo: new EchoRecords(hotPath, layout, { previous: migration }),
+    gate,
+    firstDelivery: new FirstDelivery({ subscribers: deliveries.subscribers, breaker: gate, send: { timeoutMs: 3000, captureBytes }, hooks }),
+    slots: new WriteSlots(hotPath, layout.base),
+    concurrency: Math.ceil(settings.workerConcurrency / (consumed.length + old.length)),
+  };
+  const drain = migration && new MigrationDrain(migration, hotPath, deliveries, logger);
+  for (const p of consumed) startPartitionWorkers(parts, shutdown, { label: String(p), prefix: layout.prefix(p), producer: deliveries.partition(p), drain }, shared);
+  old.forEach((prefix, p) => startPartitionWorkers(parts, shutdown, { label: `old ${p}`, prefix, producer: deliveries.previous[p]! }, shared));
+  drain?.start(shutdown);
+  logger.info('workers started', { queues: ['intake', 'ingest', 'deliver', 'write'], partitions: consumed, ...(migration ? { oldPartitions: old.length } : {}), concurrency: settings.workerConcurrency });
 }

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { RedisClient } from '../lib/redis-connections';
 import { closeOpsQueues, openOpsQueues } from '../ops/ops-queues';
+import { PartitionLayout } from '../queues/partition-layout';
 import { SANDBOX_INSTANCE_ID } from './sandbox-instance';
 
 /** What forgetting the previous sandbox run removed. */
@@ -20,15 +21,15 @@ function belongsTo(job: Job, instanceId: string): boolean {
   return Array.isArray(data?.changes) && data.changes.length > 0 && data.changes.every((c) => c.instanceId === instanceId);
 }
 
-async function dropJobs(redis: RedisClient, prefix: string, instanceId: string): Promise<number> {
-  const queues = openOpsQueues(redis, prefix);
+async function dropJobs(redis: RedisClient, layout: PartitionLayout, instanceId: string): Promise<number> {
+  const queues = openOpsQueues(redis, layout);
   let dropped = 0;
   try {
     for (const queue of queues) {
       const jobs = await queue.getJobs([...UNFINISHED]);
       for (const job of jobs.filter((j) => j.id && belongsTo(j, instanceId))) {
         // an active job of the previous run is still locked by that (dead) process until its lock lapses
-        await redis.del(`${prefix}:${queue.name}:${job.id}:lock`);
+        await redis.del(`${queue.opts.prefix}:${queue.name}:${job.id}:lock`);
         dropped += await queue.remove(job.id!);
       }
     }
@@ -38,14 +39,13 @@ async function dropJobs(redis: RedisClient, prefix: string, instanceId: string):
   return dropped;
 }
 
-async function deleteKeys(redis: RedisClient, prefix: string, instanceId: string): Promise<number> {
+async function deleteKeys(redis: RedisClient, layout: PartitionLayout, instanceId: string): Promise<number> {
+  const base = layout.base;
   const patterns = [
-    `${prefix}:ingest:de:${instanceId}|*`,
-    `${prefix}:state:{${instanceId}:*`,
-    `${prefix}:lane:{${instanceId}:*`,
-    `${prefix}:tokens:${instanceId}`,
-    `${prefix}:tokens:${instanceId}:*`,
-    `${prefix}:poller:*:${instanceId}`,
+    ...layout.prefixes.flatMap((prefix) => [`${prefix}:ingest:de:${instanceId}|*`, `${prefix}:state:{${instanceId}:*`, `${prefix}:lane:{${instanceId}:*`]),
+    `${base}:tokens:${instanceId}`,
+    `${base}:tokens:${instanceId}:*`,
+    `${base}:poller:*:${instanceId}`,
   ];
   let deleted = 0;
   for (const pattern of patterns) {
@@ -67,8 +67,9 @@ async function deleteKeys(redis: RedisClient, prefix: string, instanceId: string
  * in every queue, then what snowgate remembers of the instance — and nothing of any other instance. Call it
  * before the workers start.
  */
-export async function forgetSandboxHistory(redis: RedisClient, prefix: string, instanceId = SANDBOX_INSTANCE_ID): Promise<ForgottenRun> {
-  const jobs = await dropJobs(redis, prefix, instanceId);
-  const keys = await deleteKeys(redis, prefix, instanceId);
+export async function forgetSandboxHistory(redis: RedisClient, layout: PartitionLayout | string, instanceId = SANDBOX_INSTANCE_ID): Promise<ForgottenRun> {
+  const partitions = typeof layout === 'string' ? new PartitionLayout(layout) : layout;
+  const jobs = await dropJobs(redis, partitions, instanceId);
+  const keys = await deleteKeys(redis, partitions, instanceId);
   return { keys, jobs };
 }

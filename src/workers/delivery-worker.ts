@@ -10,6 +10,7 @@ import { DeadLetterQueue } from '../queues/dead-letter';
 import { QUEUE_NAMES } from '../queues/queue-names';
 import type { RecordLanes } from '../queues/record-lanes';
 import type { BreakerGate } from './breaker-gate';
+import { lockOptions } from './job-lock';
 import { createDeliveryProcessor, RetryLaterError, type DeliveryResult } from './delivery-processor';
 
 /** Tuning of the delivery worker; every field has a production default. */
@@ -22,10 +23,8 @@ export interface DeliveryWorkerOptions {
   timeoutMs?: number;
   /** Capture each exchange for the event log, with this many bytes of the answer (see SendOptions). Default: off. */
   captureBytes?: number;
-  /** Job lock; a job whose worker died is taken up again once it lapses. Default 30000. */
+  /** Job lock; a job whose worker died is taken up again once it lapses. Default 5000 (see lockOptions). */
   lockDurationMs?: number;
-  /** How often BullMQ looks for jobs whose worker died. Default 30000. */
-  stalledIntervalMs?: number;
   /** How many times a job may be recovered from a dead worker before it fails. Default 3. */
   maxStalledCount?: number;
   /** Bound of the dead-letter queue. Default 10000. */
@@ -40,8 +39,10 @@ export interface DeliveryWorkerOptions {
 export interface DeliveryWorkerDeps {
   /** A 'worker' connection (`connectRedis(target, 'worker')`): waits and reconnects. */
   connection: RedisClient;
-  /** BullMQ key prefix, the producer's. */
+  /** BullMQ key prefix of the partition, the producer's. */
   prefix: string;
+  /** Where the subscribers' statuses live: the deployment's base prefix. Default `prefix`. */
+  controlPrefix?: string;
   /** The instance of a job, looked up at each attempt so configuration changes apply to retries. */
   getInstance(id: string): Instance | undefined;
   hooks?: DeliveryHooks;
@@ -73,7 +74,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const schedule: RetrySchedule = { ...DEFAULT_RETRY_SCHEDULE, ...options.schedule };
   const logger = deps.logger ?? silentLogger;
   const deadLetters = new DeadLetterQueue({ connection: deps.connection, prefix: deps.prefix, maxEntries: options.maxDeadLetters });
-  const subscribers = new SubscriberStatus(deps.connection, deps.prefix);
+  const subscribers = new SubscriberStatus(deps.connection, deps.controlPrefix ?? deps.prefix);
   const processor = createDeliveryProcessor({
     getInstance: deps.getInstance,
     deadLetters,
@@ -89,8 +90,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: options.concurrency ?? 50,
-    lockDuration: options.lockDurationMs ?? 30_000,
-    stalledInterval: options.stalledIntervalMs ?? 30_000,
+    ...lockOptions(options.lockDurationMs),
     maxStalledCount: options.maxStalledCount ?? 3,
     autorun: options.autorun ?? true,
     settings: {

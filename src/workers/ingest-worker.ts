@@ -11,6 +11,7 @@ import { QUEUE_NAMES } from '../queues/queue-names';
 import type { RecordLanes } from '../queues/record-lanes';
 import type { FirstDelivery } from './first-delivery';
 import type { IngestObserver } from './ingest-observer';
+import { lockOptions } from './job-lock';
 import { isMutableTable } from '../enrichment/change-enricher';
 import type { EchoRecords } from '../writes/echo-records';
 
@@ -33,10 +34,12 @@ export interface IngestWorkerDeps {
   logger: Logger;
   /** Jobs processed at once (default 50): enrichment mostly waits on ServiceNow. */
   concurrency?: number;
-  /** Lock duration (default 30 s); a job whose worker died is taken up again after it. */
+  /** Lock duration (default 5 s, see lockOptions); a job whose worker died is taken up again after it. */
   lockDurationMs?: number;
   /** Longest a job may take before the attempt is failed and retried (default 120 s). */
   jobDeadlineMs?: number;
+  /** Start taking jobs at once (default true); otherwise `run()` starts it. */
+  autorun?: boolean;
   onDone?: (job: Job<ChangeJob>, outcome: 'delivered' | 'enqueued' | 'skipped' | 'failed', seconds: number) => void;
 }
 
@@ -142,9 +145,9 @@ export function createIngestWorker(deps: IngestWorkerDeps): Worker<ChangeJob> {
       connection: deps.connection,
       prefix: deps.prefix,
       concurrency: deps.concurrency ?? 50,
-      lockDuration: deps.lockDurationMs ?? 30_000,
-      stalledInterval: Math.min(deps.lockDurationMs ?? 30_000, 30_000),
+      ...lockOptions(deps.lockDurationMs),
       maxStalledCount: 5,
+      autorun: deps.autorun ?? true,
     },
   );
   worker.on('error', (err) => deps.logger.warn('ingest worker error', { err: err.message }));

@@ -5,6 +5,7 @@ import type { ChangeClaims } from '../queues/change-claims';
 import type { IngestQueue } from '../queues/ingest-queue';
 import type { IntakeBatch } from '../queues/intake-queue';
 import { QUEUE_NAMES } from '../queues/queue-names';
+import { lockOptions } from './job-lock';
 
 export interface IntakeWorkerDeps {
   /** A 'worker' connection: waits and reconnects while Redis is away. */
@@ -19,7 +20,7 @@ export interface IntakeWorkerDeps {
    * round trip per batch; several keep them together, and their order is kept by the record lanes.
    */
   concurrency?: number;
-  /** Lock duration (default 30 s); a batch whose worker died is taken up again after it. */
+  /** Lock duration (default 5 s, see lockOptions); a batch whose worker died is taken up again after it. */
   lockDurationMs?: number;
   onDone?: (job: Job<IntakeBatch>, outcome: 'fanned_out' | 'failed', seconds: number) => void;
 }
@@ -47,7 +48,6 @@ export async function fanOut(batch: IntakeBatch, deps: Pick<IntakeWorkerDeps, 'c
 
 /** Processes `intake` jobs: each accepted batch becomes its changes' ingest jobs. */
 export function createIntakeWorker(deps: IntakeWorkerDeps): Worker<IntakeBatch> {
-  const lockDuration = deps.lockDurationMs ?? 30_000;
   const worker = new Worker<IntakeBatch>(
     QUEUE_NAMES.intake,
     async (job) => {
@@ -67,8 +67,7 @@ export function createIntakeWorker(deps: IntakeWorkerDeps): Worker<IntakeBatch> 
       connection: deps.connection,
       prefix: deps.prefix,
       concurrency: deps.concurrency ?? 8,
-      lockDuration,
-      stalledInterval: Math.min(lockDuration, 30_000),
+      ...lockOptions(deps.lockDurationMs),
       // fanning out again is harmless: a batch whose workers keep dying is retried, never failed for it
       maxStalledCount: 1000,
     },

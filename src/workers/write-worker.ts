@@ -8,6 +8,7 @@ import { DeadLetterQueue } from '../queues/dead-letter';
 import { QUEUE_NAMES } from '../queues/queue-names';
 import type { WriteJob } from '../queues/write-job';
 import { WriteSlots } from '../queues/write-slots';
+import { lockOptions } from './job-lock';
 import type { TableWriter } from '../servicenow/table-writer';
 import type { EchoRecords } from '../writes/echo-records';
 import type { WriteDeadLetter, WriteHooks } from '../writes/write-record';
@@ -28,7 +29,7 @@ export interface WriteWorkerDeps {
   logger?: Logger;
   /** Writes in flight per process (each instance is capped by its `writes.max_concurrency` besides). Default 50. */
   concurrency?: number;
-  /** Job lock; a job whose worker died is taken up again once it lapses. Default 30000. */
+  /** Job lock; a job whose worker died is taken up again once it lapses. Default 5000 (see lockOptions). */
   lockDurationMs?: number;
   /** Retry delays (the attempt count is the job's). Default: the steps of DEFAULT_WRITE_STEPS, each ±10 %; Retry-After honoured. */
   schedule?: Partial<RetrySchedule>;
@@ -65,13 +66,11 @@ export function createWriteWorker(deps: WriteWorkerDeps): WriteWorker {
     hooks: deps.hooks ?? {},
     logger,
   });
-  const lockDuration = deps.lockDurationMs ?? 30_000;
   const worker = new Worker<WriteJob, WriteJobResult>(QUEUE_NAMES.write, processor, {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: deps.concurrency ?? 50,
-    lockDuration,
-    stalledInterval: Math.min(lockDuration, 30_000),
+    ...lockOptions(deps.lockDurationMs),
     maxStalledCount: 5,
     settings: {
       backoffStrategy: (attemptsMade, _type, err) => (err instanceof RetryLaterError ? err.retryInMs : retryDelayMs(schedule, attemptsMade) ?? schedule.delaysMs.at(-1) ?? 1000),

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RedisClient } from '../lib/redis-connections';
+import type { PartitionLayout } from '../queues/partition-layout';
 
 /** The journal fields a write may carry: each non-empty one becomes a `sys_journal_field` row in ServiceNow. */
 export const JOURNAL_FIELDS = ['comments', 'work_notes'] as const;
@@ -21,7 +22,14 @@ export interface EchoRecordsOptions {
   ttlMs?: number;
   /** Longest a change waits for the answer of a write still in flight to its record. Default 3 s. */
   waitMs?: number;
+  /** While the partition count changes: the old layout, whose echoes are still looked at as long as they may live. */
+  previous?: { previous: PartitionLayout; carriesOver(): boolean };
 }
+
+type PrefixOf = (instanceId: string, table: string, sysId: string) => string;
+
+const prefixesOf = (layout: PartitionLayout | string): PrefixOf =>
+  typeof layout === 'string' ? () => layout : (instanceId, table, sysId) => layout.prefix(layout.ofRecord(instanceId, table, sysId));
 
 const digest = (value: string) => crypto.createHash('sha256').update(value.trim()).digest('hex').slice(0, 32);
 
@@ -31,27 +39,34 @@ const digest = (value: string) => crypto.createHash('sha256').update(value.trim(
  * journal entry the write adds (its row's sys_id is never returned) maps by parent, element and a hash of
  * the text, recorded before the write is sent. While a write is in flight its record is marked, so a change
  * of that record that arrives before the write's answer waits for it (bounded) instead of being mistaken
- * for someone else's.
+ * for someone else's. Every key of a record — its versions, its in-flight mark and the journal entries added to
+ * it — lives in the record's partition (a journal entry's change names its parent in `name` and `element_id`).
  */
 export class EchoRecords {
   private readonly ttlMs: number;
   private readonly waitMs: number;
+  private readonly prefixOf: PrefixOf;
+  private readonly previous?: { prefixOf: PrefixOf; carriesOver(): boolean };
 
-  constructor(private readonly redis: RedisClient, private readonly prefix: string, options: EchoRecordsOptions = {}) {
+  /** `layout`: the deployment's partitions, or one key prefix for every record. */
+  constructor(private readonly redis: RedisClient, layout: PartitionLayout | string, options: EchoRecordsOptions = {}) {
     this.ttlMs = options.ttlMs ?? 24 * 3600 * 1000;
     this.waitMs = options.waitMs ?? 3000;
+    this.prefixOf = prefixesOf(layout);
+    const previous = options.previous;
+    if (previous) this.previous = { prefixOf: prefixesOf(previous.previous), carriesOver: () => previous.carriesOver() };
   }
 
-  private versionKey(instanceId: string, table: string, sysId: string, modCount: string): string {
-    return `${this.prefix}:echo:v:${instanceId}|${table}|${sysId}|${modCount}`;
+  private versionKey(instanceId: string, table: string, sysId: string, modCount: string, at = this.prefixOf): string {
+    return `${at(instanceId, table, sysId)}:echo:v:${instanceId}|${table}|${sysId}|${modCount}`;
   }
 
   private inFlightKey(instanceId: string, table: string, sysId: string): string {
-    return `${this.prefix}:echo:f:${instanceId}|${table}|${sysId}`;
+    return `${this.prefixOf(instanceId, table, sysId)}:echo:f:${instanceId}|${table}|${sysId}`;
   }
 
-  private journalKey(instanceId: string, parentSysId: string, element: string, value: string): string {
-    return `${this.prefix}:echo:j:${instanceId}|${parentSysId}|${element}|${digest(value)}`;
+  private journalKey(instanceId: string, parentTable: string, parentSysId: string, element: string, value: string, at = this.prefixOf): string {
+    return `${at(instanceId, parentTable, parentSysId)}:echo:j:${instanceId}|${parentSysId}|${element}|${digest(value)}`;
   }
 
   /** Before a write is sent: marks its record in flight (for `inFlightMs`) and records the journal entries it adds. */
@@ -60,7 +75,7 @@ export class EchoRecords {
     pipeline.set(this.inFlightKey(instanceId, table, sysId), writeId, 'PX', inFlightMs);
     for (const element of JOURNAL_FIELDS) {
       const value = fields[element];
-      if (typeof value === 'string' && value.trim() !== '') pipeline.set(this.journalKey(instanceId, sysId, element, value), writeId, 'PX', this.ttlMs);
+      if (typeof value === 'string' && value.trim() !== '') pipeline.set(this.journalKey(instanceId, table, sysId, element, value), writeId, 'PX', this.ttlMs);
     }
     await pipeline.exec();
   }
@@ -78,14 +93,26 @@ export class EchoRecords {
     await this.redis.del(this.inFlightKey(instanceId, table, sysId));
   }
 
-  /** The write id that caused this change, if snowgate wrote it. */
+  /** The write id that caused this change, if snowgate wrote it (while the partition count changes: also under the old count). */
   async writeOf(change: ChangeIdentity): Promise<string | undefined> {
+    const { table, record } = change;
     if (change.operation === 'delete') return undefined;
+    if (table === 'sys_journal_field' && (!record.name || !record.element_id || !record.element || record.value === undefined)) return undefined;
+    const found = await this.writeIn(change);
+    if (found || !this.previous?.carriesOver()) return found;
+    return (await this.redis.get(this.ownerKey(change, this.previous.prefixOf))) ?? undefined;
+  }
+
+  /** The key naming the write of this change, under one layout: its journal entry's, or its record version's. */
+  private ownerKey(change: ChangeIdentity, at: PrefixOf): string {
     const { instanceId, table, sysId, sysModCount, record } = change;
-    if (table === 'sys_journal_field') {
-      if (!record.element_id || !record.element || record.value === undefined) return undefined;
-      return (await this.redis.get(this.journalKey(instanceId, record.element_id, record.element, record.value))) ?? undefined;
-    }
+    if (table === 'sys_journal_field') return this.journalKey(instanceId, record.name!, record.element_id!, record.element!, record.value!, at);
+    return this.versionKey(instanceId, table, sysId, sysModCount, at);
+  }
+
+  private async writeIn(change: ChangeIdentity): Promise<string | undefined> {
+    const { instanceId, table, sysId, sysModCount } = change;
+    if (table === 'sys_journal_field') return (await this.redis.get(this.ownerKey(change, this.prefixOf))) ?? undefined;
     const version = this.versionKey(instanceId, table, sysId, sysModCount);
     const [owner, inFlight] = await this.redis.mget(version, this.inFlightKey(instanceId, table, sysId));
     if (owner || !inFlight) return owner ?? undefined;

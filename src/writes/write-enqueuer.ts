@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { AppError } from '../lib/errors';
 import type { WriteJob } from '../queues/write-job';
+import type { ReplicaAck } from '../queues/replica-ack';
 import { WRITE_IDEMPOTENCY_TTL_MS, type WriteQueue } from '../queues/write-queue';
 
 /** The outcome of one enqueue: the write id, and whether the key had been used before (then it is the first write's id). */
@@ -15,18 +16,36 @@ export interface WriteEnqueueObserver {
   duplicate(job: Omit<WriteJob, 'attempts'>, ownerId: string): void;
 }
 
+/** One partition's write queue and its replica acknowledgement. */
+export interface WritePartition {
+  write: WriteQueue;
+  ack?: ReplicaAck;
+}
+
+/** The partitions, and the one each idempotency key goes to. */
+export interface WriteRoutes {
+  partitions: readonly WritePartition[];
+  partitionOf(deduplicationId: string): number;
+  /** While the partition count changes: the write this key named under the old count, if any. */
+  previousOwner?(deduplicationId: string): Promise<string | null>;
+}
+
 /**
  * The only place that queues writes. A write is one BullMQ job (job id = write id) deduplicated by its
  * idempotency key inside BullMQ's add — one round trip, atomic: the same key within 24 h answers the first
- * write's id and queues nothing. Resolves only after Redis acknowledged; a Redis failure or no answer within
- * `timeoutMs` (default 1500) rejects with 503 `queue_unavailable`.
+ * write's id and queues nothing. With several partitions, a write goes to the partition of its idempotency key,
+ * so that the same key always meets its first write. Resolves only after Redis acknowledged (and, when asked,
+ * the partition's replicas); a Redis failure or no answer within `timeoutMs` (default 1500) rejects with 503
+ * `queue_unavailable`.
  */
 export class WriteEnqueuer {
   private readonly timeoutMs: number;
+  private readonly routes: WriteRoutes;
 
   private readonly observer?: WriteEnqueueObserver;
 
-  constructor(private readonly queue: WriteQueue, options: { timeoutMs?: number; observer?: WriteEnqueueObserver } = {}) {
+  constructor(queue: WriteQueue | WriteRoutes, options: { timeoutMs?: number; observer?: WriteEnqueueObserver } = {}) {
+    this.routes = 'partitions' in queue ? queue : { partitions: [{ write: queue }], partitionOf: () => 0 };
     this.timeoutMs = options.timeoutMs ?? 1500;
     this.observer = options.observer;
   }
@@ -38,11 +57,16 @@ export class WriteEnqueuer {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
     });
+    const partition = this.routes.partitions[this.routes.partitionOf(deduplicationId)]!;
+    const add = async () => {
+      const before = await this.routes.previousOwner?.(deduplicationId);
+      if (before) return { id: before };
+      const added = await partition.write.add(job.request.table, { ...job, attempts: [] }, { jobId: job.writeId, deduplication: { id: deduplicationId, ttl: WRITE_IDEMPOTENCY_TTL_MS } });
+      await partition.ack?.();
+      return added;
+    };
     try {
-      const added = await Promise.race([
-        this.queue.add(job.request.table, { ...job, attempts: [] }, { jobId: job.writeId, deduplication: { id: deduplicationId, ttl: WRITE_IDEMPOTENCY_TTL_MS } }),
-        timeout,
-      ]);
+      const added = await Promise.race([add(), timeout]);
       const id = added.id ?? job.writeId;
       if (id === job.writeId) this.observer?.accepted(job);
       else this.observer?.duplicate(job, id);

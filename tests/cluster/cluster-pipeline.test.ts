@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { QueueKeys } from 'bullmq';
-import { Redis } from 'ioredis';
 import { readEnv } from '../../src/config/env';
 import { webhookIdFor } from '../../src/ingest/webhook-fields';
 import { InstanceRegistry } from '../../src/instances/instance-registry';
@@ -11,44 +10,12 @@ import { silentLogger } from '../../src/lib/logger';
 import { closeRedis, connectRedis } from '../../src/lib/redis-connections';
 import { QUEUE_NAMES } from '../../src/queues/queue-names';
 import { webhookBody } from '../../src/simulator/webhook-emitter';
-import { startRedisCluster, type RedisCluster } from '../helpers/redis-cluster';
+import { keysOn, onNode, ownerOf, startRedisCluster, type RedisCluster } from '../helpers/redis-cluster';
 import { patchCase, startTestPipeline, type TestPipeline } from '../helpers/test-pipeline';
 import { newSecret, signedHeaders } from '../helpers/webhook-signing';
 
 const CASES = 'sn_customerservice_case';
 const ADMIN = { authorization: 'Bearer test-admin-token-0123456789' };
-
-/** Runs one command on one master over a plain (non-cluster) connection. */
-async function onNode<T>(port: number, command: (redis: Redis) => Promise<T>): Promise<T> {
-  const redis = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 1, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  try {
-    return await command(redis);
-  } finally {
-    redis.disconnect();
-  }
-}
-
-async function keysOn(port: number, pattern = '*'): Promise<string[]> {
-  return onNode(port, async (redis) => {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      keys.push(...batch);
-      cursor = next;
-    } while (cursor !== '0');
-    return keys;
-  });
-}
-
-/** The master port serving a slot, from CLUSTER SLOTS. */
-async function ownerOf(port: number, slot: number): Promise<number> {
-  const ranges = (await onNode(port, (r) => r.cluster('SLOTS'))) as unknown as Array<[number, number, [string, number]]>;
-  const range = ranges.find(([from, to]) => slot >= from && slot <= to);
-  if (!range) throw new Error(`no master serves slot ${slot}`);
-  return Number(range[2][1]);
-}
 
 let cluster: RedisCluster;
 beforeAll(async () => {

@@ -41,6 +41,7 @@ const COMMANDS: Array<[string, RegExp[]]> = [
   ['simulator', [/--port <n>\s+port to listen on \(0 = any free port\) \(default: 3100\)/, /--host <host>\s+interface to bind \(default: "127\.0\.0\.1"\)/, /--client-credentials\s+turn the client_credentials grant on/]],
   ['generate-scripts', [/--instance <id>/, /--out <dir>\s+output folder \(default: "servicenow-scripts"\)/, /--public-url <url>/, /--scope <x_scope>/]],
   ['backfill', [/--instance <id>/, /--since <time>/, /--page-size <n>\s+rows per request \(default: 500\)/]],
+  ['partitions', [/--set <n>\s+start changing the partition count to n/, /--finish\s+end the change in progress/]],
 ];
 
 describe('the snowgate command line', () => {

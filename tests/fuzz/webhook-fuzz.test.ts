@@ -56,7 +56,7 @@ async function send(table: string, body: Buffer, headers: Record<string, string>
 /** Jobs on the intake and ingest queues (requests sent one at a time go straight to ingest jobs). */
 async function jobCount(): Promise<number> {
   const states = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
-  const counts = await Promise.all([gw.snowgate.intakeQueue, gw.snowgate.ingestQueue].map((q) => q.getJobCounts(...states)));
+  const counts = await Promise.all([gw.snowgate.partitions[0].intake, gw.snowgate.partitions[0].ingest].map((q) => q.getJobCounts(...states)));
   return counts.flatMap((c) => Object.values(c)).reduce((a, b) => a + b, 0);
 }
 

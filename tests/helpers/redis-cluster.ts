@@ -13,10 +13,26 @@ const run = promisify(execFile);
 export interface RedisCluster {
   /** Comma-separated `redis://127.0.0.1:{port}` seeds, the shape REDIS_URL takes with REDIS_CLUSTER=true. */
   seeds: string;
-  /** The masters' client ports. */
+  /** The masters' client ports (as created; a failover may promote a replica since). */
   ports: number[];
+  /** The replica of each master, by the master's port (with `replicas: 1`). */
+  replicaOf: Map<number, number>;
+  /** Sends a signal to the node on that port: SIGSTOP pauses it, SIGCONT resumes it, SIGKILL kills it. */
+  signal(port: number, signal: NodeJS.Signals): void;
+  /** The process id of the node on that port (benchmarks read its CPU time). */
+  pid(port: number): number | undefined;
   /** Kills the nodes and removes their data directory. */
   stop(): Promise<void>;
+}
+
+/** How the cluster is built. */
+export interface RedisClusterOptions {
+  /** Replicas per master (default 0). */
+  replicas?: 0 | 1;
+  /** cluster-node-timeout: how long a master may be unreachable before its replica is promoted (default 2000 ms). */
+  nodeTimeoutMs?: number;
+  /** More redis-server arguments for every node (e.g. AOF). */
+  extraArgs?: string[];
 }
 
 const MASTERS = 3;
@@ -45,17 +61,18 @@ async function nodePorts(count: number): Promise<number[]> {
   return chosen;
 }
 
-function spawnNode(dir: string, index: number, port: number): ChildProcess {
+function spawnNode(dir: string, index: number, port: number, options: RedisClusterOptions): ChildProcess {
   const args = [
     '--port', String(port),
     '--bind', '127.0.0.1',
     '--dir', dir,
     '--cluster-enabled', 'yes',
     '--cluster-config-file', `nodes-${index}.conf`,
-    '--cluster-node-timeout', '2000',
+    '--cluster-node-timeout', String(options.nodeTimeoutMs ?? 2000),
     '--save', '',
     '--appendonly', 'no',
     '--maxmemory-policy', 'noeviction',
+    ...(options.extraArgs ?? []),
   ];
   return spawn('redis-server', args, { stdio: 'ignore' });
 }
@@ -79,7 +96,7 @@ async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, d
 }
 
 /** Runs one command on one node, on a short-lived plain (non-cluster) connection. */
-async function onNode<T>(port: number, command: (redis: Redis) => Promise<T>): Promise<T> {
+export async function onNode<T>(port: number, command: (redis: Redis) => Promise<T>): Promise<T> {
   const redis = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 1000 });
   redis.on('error', () => undefined);
   try {
@@ -90,12 +107,45 @@ async function onNode<T>(port: number, command: (redis: Redis) => Promise<T>): P
   }
 }
 
-/** True when this node reports the cluster healthy, every slot served, and all masters known. */
-async function nodeReady(port: number): Promise<true | undefined> {
+/** Every key on one node (matching a pattern). */
+export async function keysOn(port: number, pattern = '*'): Promise<string[]> {
+  return onNode(port, async (redis) => {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      keys.push(...batch);
+      cursor = next;
+    } while (cursor !== '0');
+    return keys;
+  });
+}
+
+/** The port of the master serving a slot, as the node on `port` sees it (CLUSTER SLOTS). */
+export async function ownerOf(port: number, slot: number): Promise<number> {
+  const ranges = (await onNode(port, (r) => r.cluster('SLOTS'))) as unknown as Array<[number, number, [string, number]]>;
+  const range = ranges.find(([from, to]) => slot >= from && slot <= to);
+  if (!range) throw new Error(`no master serves slot ${slot}`);
+  return Number(range[2][1]);
+}
+
+/** True when this node reports the cluster healthy, every slot served, all nodes known, and (a replica) its master link up. */
+async function nodeReady(port: number, nodes: number): Promise<true | undefined> {
   const info = await onNode(port, (r) => r.cluster('INFO'));
   const field = (name: string) => new RegExp(`^${name}:(\\S+)`, 'm').exec(info)?.[1];
-  const ok = field('cluster_state') === 'ok' && field('cluster_slots_ok') === '16384' && field('cluster_known_nodes') === String(MASTERS);
-  return ok ? true : undefined;
+  const ok = field('cluster_state') === 'ok' && field('cluster_slots_ok') === '16384' && field('cluster_known_nodes') === String(nodes);
+  if (!ok) return undefined;
+  const replication = await onNode(port, (r) => r.info('replication'));
+  return /^role:master/m.test(replication) || /^master_link_status:up/m.test(replication) ? true : undefined;
+}
+
+/** Each replica's master, by port, from CLUSTER NODES (`<id> <ip:port@bus> <flags> <master id|-> …`). */
+async function replicasByMaster(port: number): Promise<Map<number, number>> {
+  const lines = String(await onNode(port, (r) => r.cluster('NODES'))).trim().split('\n').map((l: string) => l.split(' '));
+  const portOf = new Map(lines.map((f) => [f[0]!, Number(/:(\d+)@/.exec(f[1]!)?.[1])]));
+  const byMaster = new Map<number, number>();
+  for (const f of lines) if (f[2]!.includes('slave')) byMaster.set(portOf.get(f[3]!)!, portOf.get(f[0]!)!);
+  return byMaster;
 }
 
 async function killNode(child: ChildProcess): Promise<void> {
@@ -106,10 +156,11 @@ async function killNode(child: ChildProcess): Promise<void> {
   });
 }
 
-async function startOnce(): Promise<RedisCluster> {
+async function startOnce(options: RedisClusterOptions): Promise<RedisCluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snowgate-cluster-'));
-  const ports = await nodePorts(MASTERS);
-  const children = ports.map((port, i) => spawnNode(dir, i + 1, port));
+  const replicas = options.replicas ?? 0;
+  const ports = await nodePorts(MASTERS * (1 + replicas));
+  const children = ports.map((port, i) => spawnNode(dir, i + 1, port, options));
   const stop = async () => {
     await Promise.all(children.map(killNode));
     fs.rmSync(dir, { recursive: true, force: true });
@@ -121,27 +172,38 @@ async function startOnce(): Promise<RedisCluster> {
   };
   try {
     await Promise.all(ports.map((port) => waitUntil(`node ${port} did not answer PING`, () => onNode(port, (r) => r.ping()), dead)));
-    await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], {
+    await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', String(replicas), '--cluster-yes'], {
       timeout: READY_TIMEOUT_MS,
     });
-    await Promise.all(ports.map((port) => waitUntil(`node ${port} did not report cluster_state:ok`, () => nodeReady(port), dead)));
+    await Promise.all(ports.map((port) => waitUntil(`node ${port} did not report cluster_state:ok`, () => nodeReady(port, ports.length), dead)));
   } catch (err) {
     await stop();
     throw err;
   }
-  return { seeds: ports.map((p) => `redis://127.0.0.1:${p}`).join(','), ports, stop };
+  const replicaOf = await replicasByMaster(ports[0]!);
+  const masters = ports.filter((p) => ![...replicaOf.values()].includes(p));
+  const child = (port: number) => children[ports.indexOf(port)];
+  return {
+    seeds: masters.map((p) => `redis://127.0.0.1:${p}`).join(','),
+    ports: masters,
+    replicaOf,
+    signal: (port, signal) => void child(port)?.kill(signal),
+    pid: (port) => child(port)?.pid,
+    stop,
+  };
 }
 
 /**
- * Starts 3 `redis-server` masters in cluster mode on free loopback ports (data in a fresh temp
- * directory, nothing persisted), joins them with `redis-cli --cluster create`, and resolves once every
- * node reports `cluster_state:ok` with all slots served. Retries with new ports when a node could not
- * bind. Always `stop()` it: it kills the nodes and removes the directory.
+ * Starts 3 `redis-server` masters (and, if asked, a replica each) in cluster mode on free loopback ports (data
+ * in a fresh temp directory, nothing persisted unless `extraArgs` say so), joins them with `redis-cli --cluster
+ * create`, and resolves once every node reports `cluster_state:ok` with all slots served and every replica is
+ * in sync. Retries with new ports when a node could not bind. Always `stop()` it: it kills the nodes and
+ * removes the directory.
  */
-export async function startRedisCluster(): Promise<RedisCluster> {
+export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisCluster> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce();
+      return await startOnce(options);
     } catch (err) {
       if (attempt >= ATTEMPTS) throw err;
     }

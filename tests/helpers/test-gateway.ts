@@ -17,9 +17,9 @@ export interface TestGatewayOptions {
 
 export interface TestGateway {
   url: string;
-  /** The BullMQ ingest queue (changes land there once the worker role fanned their intake batch out). */
-  queue: RunningSnowgate['ingestQueue'];
-  /** Every change the gateway accepted (deduplicated), in its intake batch or already an ingest job. */
+  /** Partition 0's BullMQ ingest queue (changes land there once the worker role fanned their intake batch out; the only one by default). */
+  queue: RunningSnowgate['partitions'][number]['ingest'];
+  /** Every change the gateway accepted (deduplicated), in its intake batch or already an ingest job, partition after partition. */
   accepted(): Promise<ChangeJob[]>;
   /** The accepted change with this event id, if any. */
   acceptedChange(eventId: string): Promise<ChangeJob | undefined>;
@@ -77,17 +77,18 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     ...options.env,
   });
   const snowgate = await startSnowgate({ settings, instances: options.instances.map((d) => parseInstance(d)), logger: silentLogger });
-  const sources: AcceptedChangeSources = { intake: snowgate.intakeQueue, ingest: snowgate.ingestQueue, claims: snowgate.claims, redis: snowgate.commands };
+  const sources: AcceptedChangeSources[] = snowgate.partitions.map((p) => ({ intake: p.intake, ingest: p.ingest, claims: p.claims, redis: snowgate.commands }));
   return {
     url: snowgate.http?.url ?? '',
-    queue: snowgate.ingestQueue,
-    accepted: () => acceptedChanges(sources),
-    acceptedChange: (eventId) => acceptedChange(sources, eventId),
+    queue: snowgate.partitions[0].ingest,
+    accepted: async () => (await Promise.all(sources.map(acceptedChanges))).flat(),
+    acceptedChange: async (eventId) => (await Promise.all(sources.map((s) => acceptedChange(s, eventId)))).find((c) => c !== undefined),
     snowgate,
     settings,
     close: async () => {
       await snowgate.close();
-      await deleteKeys(settings.redisUrl, `${settings.queuePrefix}*`, settings.redisCluster);
+      for (const prefix of snowgate.layout.prefixes) await deleteKeys(settings.redisUrl, `${prefix}*`, settings.redisCluster);
+      if (snowgate.layout.count > 1) await deleteKeys(settings.redisUrl, `${settings.queuePrefix}*`, settings.redisCluster);
     },
   };
 }

@@ -59,8 +59,8 @@ if (browserMissing) {
   });
 
   it('when opened with ?token=, then the token becomes a cookie and the dashboard shows every snowgate queue with its counts', async () => {
-    await gw.snowgate.ingestQueue.add('sn_customerservice_case', { instanceId: 'acme' } as never);
-    await gw.snowgate.ingestQueue.add('sys_journal_field', { instanceId: 'acme' } as never);
+    await gw.snowgate.partitions[0].ingest.add('sn_customerservice_case', { instanceId: 'acme' } as never);
+    await gw.snowgate.partitions[0].ingest.add('sys_journal_field', { instanceId: 'acme' } as never);
     const page = await browser.newPage();
     const cspViolations: string[] = [];
     page.on('console', (m) => {

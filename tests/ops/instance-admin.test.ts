@@ -53,7 +53,7 @@ describe('admin API of instances, kept in Redis and synced to every process', ()
     const body = caseBody();
     const hook = await request(b.url).post('/webhooks/acme-prod/sn_customerservice_case').set(signedHeaders(secret, 'evt-new-1', body)).send(body);
     expect(hook.status).toBe(202);
-    const sources = { intake: b.snowgate.intakeQueue, ingest: b.snowgate.ingestQueue, claims: b.snowgate.claims, redis: b.snowgate.commands };
+    const sources = { intake: b.snowgate.partitions[0].intake, ingest: b.snowgate.partitions[0].ingest, claims: b.snowgate.partitions[0].claims, redis: b.snowgate.commands };
     expect(await acceptedChange(sources, hook.body.id)).toBeDefined();
 
     // At rest, the secrets are encrypted: neither the password nor the webhook secret is in Redis in clear.

@@ -19,7 +19,7 @@ describe('GET /metrics', () => {
   });
 
   it('when scraped, then Prometheus text carries process metrics, queue depth per state and the recorded snowgate_ metrics', async () => {
-    await gw.snowgate.ingestQueue.add('sn_customerservice_case', { instanceId: 'acme' } as never);
+    await gw.snowgate.partitions[0].ingest.add('sn_customerservice_case', { instanceId: 'acme' } as never);
     gw.metrics.webhookReceived('acme', 'sn_customerservice_case', 'accepted', 0.004);
     gw.metrics.apiCall('acme', 'table', 200, 0.12);
     gw.metrics.tokenRefresh('acme', 'failed');

@@ -29,7 +29,7 @@ describe('ops API: queue counts, failed jobs, dead letters', () => {
   /** Puts jobs on the ingest queue and lets a worker fail them once (no retry left). */
   async function failIngestJobs(jobs: Array<{ name: string; instanceId: string }>): Promise<string[]> {
     const ids: string[] = [];
-    for (const j of jobs) ids.push((await gw.snowgate.ingestQueue.add(j.name, { instanceId: j.instanceId } as never, { attempts: 1 })).id ?? '');
+    for (const j of jobs) ids.push((await gw.snowgate.partitions[0].ingest.add(j.name, { instanceId: j.instanceId } as never, { attempts: 1 })).id ?? '');
     const workerConnection = connectRedis({ url: SHARED_REDIS_URL }, 'worker');
     const worker = new Worker(QUEUE_NAMES.ingest, async () => { throw new Error('ServiceNow said no'); }, { connection: workerConnection, prefix: gw.prefix });
     await new Promise<void>((resolve) => {
@@ -43,13 +43,13 @@ describe('ops API: queue counts, failed jobs, dead letters', () => {
 
   it('when asked for queue counts, then each snowgate queue reports its states; 401 without the token', async () => {
     await request(gw.url).get('/ops/api/queues').expect(401);
-    await gw.snowgate.ingestQueue.add('sn_customerservice_case', { instanceId: 'acme' } as never);
+    await gw.snowgate.partitions[0].ingest.add('sn_customerservice_case', { instanceId: 'acme' } as never);
     const res = await request(gw.url).get('/ops/api/queues').set(auth).expect(200);
     const names = res.body.queues.map((q: { name: string }) => q.name);
     expect(names).toEqual(expect.arrayContaining(['ingest', 'deliver', 'dead-letter', 'poll']));
     const ingest = res.body.queues.find((q: { name: string }) => q.name === 'ingest');
     expect(ingest.counts).toMatchObject({ waiting: 1, active: 0, delayed: 0, completed: 0, failed: 0 });
-    await gw.snowgate.ingestQueue.drain();
+    await gw.snowgate.partitions[0].ingest.drain();
   });
 
   it('when jobs failed, then they are listed by instance and type and can be retried one by one or in bulk', async () => {
@@ -67,14 +67,14 @@ describe('ops API: queue counts, failed jobs, dead letters', () => {
     await request(gw.url).get('/ops/api/failed').query({ from: 'yesterday-ish' }).set(auth).expect(400);
 
     await request(gw.url).post(`/ops/api/failed/ingest/${first}/retry`).set(auth).expect(200);
-    expect(await (await gw.snowgate.ingestQueue.getJob(first))!.getState()).toBe('waiting');
+    expect(await (await gw.snowgate.partitions[0].ingest.getJob(first))!.getState()).toBe('waiting');
     await request(gw.url).post(`/ops/api/failed/ingest/${first}/retry`).set(auth).expect(409);
     await request(gw.url).post('/ops/api/failed/nope/1/retry').set(auth).expect(404);
 
     await request(gw.url).post('/ops/api/failed/retry').set(auth).send({}).expect(400);
     const bulk = await request(gw.url).post('/ops/api/failed/retry').set(auth).send({ instance: 'other' }).expect(200);
     expect(bulk.body).toMatchObject({ retried: 1, jobs: [expect.objectContaining({ id: third })] });
-    expect(await gw.snowgate.ingestQueue.getFailedCount()).toBe(1);
+    expect(await gw.snowgate.partitions[0].ingest.getFailedCount()).toBe(1);
   });
 
   it('when events were dead-lettered, then they are listed and replayed under a new job id with the same event id', async () => {

@@ -19,7 +19,7 @@ describe('ops API: subscriber circuit breakers', () => {
   it('when a subscriber keeps failing, then its breaker shows open with its held events in the ops API, /readyz and /metrics; a reset closes it and wakes them', async () => {
     const { breaker, deliveries } = gw.snowgate;
     for (let i = 0; i < breaker.settings.failureThreshold; i++) await breaker.record('failing', `e${i}`, false);
-    await deliveries.queue.add('com.servicenow.case.updated', { event: { id: 'held-1' }, instanceId: 'failing', attempts: [], enqueuedAt: Date.now() }, { jobId: 'held-1', delay: 600_000 });
+    await deliveries.partition(0).queue.add('com.servicenow.case.updated', { event: { id: 'held-1' }, instanceId: 'failing', attempts: [], enqueuedAt: Date.now() }, { jobId: 'held-1', delay: 600_000 });
     expect(await breaker.admit('failing', 'held-1')).toBe('hold');
 
     const listed = await request(gw.url).get('/ops/api/subscribers').set(auth).expect(200);
@@ -36,7 +36,7 @@ describe('ops API: subscriber circuit breakers', () => {
     await request(gw.url).post('/ops/api/subscribers/failing/reset').expect(401);
     const reset = await request(gw.url).post('/ops/api/subscribers/failing/reset').set(auth).expect(200);
     expect(reset.body).toEqual({ instanceId: 'failing', released: 1 });
-    expect(await deliveries.queue.getJobState('held-1')).toBe('waiting');
+    expect(await deliveries.partition(0).queue.getJobState('held-1')).toBe('waiting');
     expect((await request(gw.url).get('/readyz').expect(200)).body.checks.subscribers.status).toBe('ok');
     const missing = await request(gw.url).post('/ops/api/subscribers/nope/reset').set(auth).expect(404);
     expect(missing.body.error.code).toBe('unknown_instance');

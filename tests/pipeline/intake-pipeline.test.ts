@@ -34,7 +34,7 @@ describe('the intake path end to end (SNOWGATE_INTAKE=always)', () => {
     const delivered = p.subscriber.events.slice(before).map((d) => d.event?.id ?? '');
     expect(new Set(delivered)).toEqual(ids);
     expect(delivered).toHaveLength(ids.size); // none twice
-    const fannedOut = (await p.gateway.snowgate.intakeQueue.getJobs(['completed'], 0, -1)).flatMap((j) => j.data.changes.map((c) => c.eventId));
+    const fannedOut = (await p.gateway.snowgate.partitions[0].intake.getJobs(['completed'], 0, -1)).flatMap((j) => j.data.changes.map((c) => c.eventId));
     for (const id of ids) expect(fannedOut).toContain(id);
     for (const id of ids) expect(await p.gateway.queue.getJob(id)).toBeDefined(); // each change became its ingest job
   });

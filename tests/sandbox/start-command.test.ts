@@ -98,7 +98,7 @@ describe('snowgate start', () => {
     await until(async () => (await events(first)).some((e) => e.event.subject === SEED_IDS.case(0)));
     // a change of this run still waiting for a retry when the gateway stops
     const leftover = { eventId: 'leftover-retry', instanceId: 'sandbox', table: CASE, sysId: SEED_IDS.case(2), operation: 'update' as const, sysUpdatedOn: '2026-01-01 00:00:00', sysModCount: '7', record: {}, source: 'webhook' as const, receivedAt: Date.now() };
-    await first.snowgate.ingestQueue.add(CASE, leftover, { jobId: leftover.eventId, delay: 60_000 });
+    await first.snowgate.partitions[0].ingest.add(CASE, leftover, { jobId: leftover.eventId, delay: 60_000 });
     await stop(first);
 
     const second = await start({ SNOWGATE_ADMIN_TOKEN: OPERATOR_TOKEN });
@@ -107,7 +107,7 @@ describe('snowgate start', () => {
     expect(printed).not.toContain(OPERATOR_TOKEN);
     expect(printed).toContain('admin token        yours (SNOWGATE_ADMIN_TOKEN; not printed)');
     expect(printed).toContain('previous run\'s changes are dropped (1 unfinished jobs)');
-    expect(await second.snowgate.ingestQueue.getJob(leftover.eventId)).toBeUndefined();
+    expect(await second.snowgate.partitions[0].ingest.getJob(leftover.eventId)).toBeUndefined();
     // the fresh simulator's first change has the same sys_mod_count as last run's: a new event, not a duplicate
     second.sandbox!.simulator.store.update(CASE, SEED_IDS.case(0), { priority: '1' });
     await until(async () => (await events(second)).some((e) => e.event.subject === SEED_IDS.case(0)));

@@ -34,7 +34,7 @@ const bearer = (token = actionBearer) => ({ 'content-type': 'application/json', 
 
 describe('POST /actions/{instanceId}/{action}', () => {
   let gw: TestGateway;
-  const writeJobs = async (): Promise<Job<WriteJob>[]> => gw.snowgate.writeQueue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed', 'prioritized']);
+  const writeJobs = async (): Promise<Job<WriteJob>[]> => gw.snowgate.partitions[0].write.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed', 'prioritized']);
   async function expectNoNewWrite<T>(fn: () => Promise<T>): Promise<T> {
     const before = (await writeJobs()).length;
     const result = await fn();
@@ -57,7 +57,7 @@ describe('POST /actions/{instanceId}/{action}', () => {
   it('when an event comes with the action\'s bearer token, then 202 with a write id, and the rendered write waits in Redis', async () => {
     const res = await post(url(), aponoEvent('req-1'), bearer());
     expect(res).toMatchObject({ status: 202, body: { id: expect.any(String), status: 'queued' } });
-    const job = await gw.snowgate.writeQueue.getJob(res.body.id);
+    const job = await gw.snowgate.partitions[0].write.getJob(res.body.id);
     expect(job?.data).toMatchObject({ writeId: res.body.id, instanceId: 'acme', origin: { kind: 'action', action: 'access-log' }, request: { table: 'incident', operation: 'insert', fields: { caused_by: 'Ada Lovelace', short_description: 'PostgreSQL prod', cause: 'RequestCreated', reopened_by: 'apono app' } } });
     expect(res.body.id).not.toContain(':');
   });
@@ -151,11 +151,11 @@ describe('direct writes', () => {
   });
 
   it('when the body is not a valid write, then 400 invalid_payload naming the paths, and no job', async () => {
-    const before = await gw.snowgate.writeQueue.count();
+    const before = await gw.snowgate.partitions[0].write.count();
     const res = await write({ table: 'Bad Table', operation: 'update', fields: 'x' }, ADMIN);
     expect(res).toMatchObject({ status: 400, body: { error: { code: 'invalid_payload' } } });
     expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['/table', '/fields', '/sys_id']));
-    expect(await gw.snowgate.writeQueue.count()).toBe(before);
+    expect(await gw.snowgate.partitions[0].write.count()).toBe(before);
   });
 
   it('when the bearer is neither the admin token nor the instance\'s writes token, then 401; an unknown instance is 404', async () => {
@@ -186,7 +186,7 @@ describe('when Redis is down', () => {
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     await redis.start();
     for (let i = 0; i < 40 && gw.snowgate.producer.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 250));
-    expect(await gw.snowgate.writeQueue.count()).toBe(0);
+    expect(await gw.snowgate.partitions[0].write.count()).toBe(0);
   });
 });
 

@@ -55,13 +55,13 @@ describe('when a worker process is killed in the middle of a write', () => {
     const id = await write('survives a crash');
     let active = 0;
     for (let i = 0; i < 100 && active === 0; i++) {
-      active = await api.snowgate.writeQueue.getActiveCount();
+      active = await api.snowgate.partitions[0].write.getActiveCount();
       if (!active) await new Promise((r) => setTimeout(r, 50));
     }
     expect(active).toBe(1);
     await new Promise((r) => setTimeout(r, 500));
     await doomed.kill();
-    expect((await api.snowgate.writeQueue.getJob(id))?.finishedOn).toBeUndefined();
+    expect((await api.snowgate.partitions[0].write.getJob(id))?.finishedOn).toBeUndefined();
 
     sim.knobs.latencyMs = 0;
     workers.push(await startChildGateway(env, [instance]));
