@@ -135,7 +135,7 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
  */
 function openEventLog(settings: EnvSettings, target: { url: string; cluster: boolean }, readFrom: RedisClient, metrics: Metrics, logger: Logger, shutdown: Shutdown): EventLog | undefined {
   if (settings.eventLog.maxPerInstance === 0) return undefined;
-  const recordTo = connectRedis(target, 'producer', { autoPipelining: true });
+  const recordTo = connectRedis(target, 'producer', { autoPipelining: true, label: 'event-log' });
   recordTo.on('error', (err) => logger.debug('redis event-log connection error', { err: err.message }));
   const log = createEventLog({
     recordTo,

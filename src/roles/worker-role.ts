@@ -72,6 +72,7 @@ function startPartitionWorkers(parts: SnowgateParts, shutdown: Shutdown, { label
     echo: shared.echo,
     onOwnWrite: (instanceId, suppressed) => metrics.writes.echo(instanceId, suppressed ? 'suppressed' : 'tagged'),
     firstDelivery: shared.firstDelivery,
+    observer: parts.eventLog?.changes,
     concurrency: shared.concurrency,
     jobDeadlineMs: settings.jobDeadlineMs,
     autorun: !drain,
