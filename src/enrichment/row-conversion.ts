@@ -2,14 +2,21 @@ import type { RecordSummary } from './event-data';
 import type { ServiceNowRow } from './enrichment-api';
 import { displayValue, fieldValue } from './record-reader';
 
-/** Splits a `display_value=all` row into raw values and the display values that differ from them. */
+/**
+ * Journal fields: `""` as values, their whole history as display values. That history (internal work notes
+ * included) reaches subscribers only as journal events, each with its own visibility — never inside a record's.
+ */
+const JOURNAL_FIELDS: ReadonlySet<string> = new Set(['comments', 'work_notes', 'comments_and_work_notes']);
+
+/** Splits a `display_value=all` row into raw values and the display values that differ from them (journal history left out). */
 export function splitRow(row: ServiceNowRow): { record: Record<string, string>; display_values: Record<string, string> } {
   const record: Record<string, string> = {};
   const display_values: Record<string, string> = {};
   for (const [name, field] of Object.entries(row)) {
     const value = fieldValue(field);
-    const display = displayValue(field);
     record[name] = value;
+    if (JOURNAL_FIELDS.has(name)) continue;
+    const display = displayValue(field);
     if (display !== value) display_values[name] = display;
   }
   return { record, display_values };

@@ -131,6 +131,21 @@ describe('enrichment and delivery, end to end', () => {
     expect((attachment?.event?.data as any).download.url).toContain('/api/now/attachment/');
   });
 
+  it('when a work note is added to a case, then the work note event carries it and no case event shows the journal history', async () => {
+    const before = p.subscriber.events.length;
+    const kase = p.sim.store.list(CASES)[6];
+    const note = `internal only ${Date.now()}`;
+    await patchCase(p.sim.url, kase.sys_id, { work_notes: note });
+    await p.subscriber.waitForMatch((d) => d.event?.type === 'com.servicenow.work_note.created' && (d.event.data as any).value === note, before, 15_000);
+    await patchCase(p.sim.url, kase.sys_id, { short_description: 'after the note' });
+    const update = await p.subscriber.waitForMatch((d) => d.event?.subject === kase.sys_id && (d.event.data as any).record?.short_description === 'after the note', before, 15_000);
+    const data = update.event!.data as any;
+    expect(data.display_values).not.toHaveProperty('work_notes');
+    expect(data.display_values).not.toHaveProperty('comments_and_work_notes');
+    const caseEvents = p.subscriber.events.slice(before).filter((d) => d.event?.subject === kase.sys_id);
+    for (const d of caseEvents) expect(JSON.stringify(d.event)).not.toContain(note);
+  });
+
   it('when a business rule generated before the author was sent posts a journal entry, then the event still carries its author (read from the entry)', async () => {
     const before = p.subscriber.events.length;
     const entry = p.sim.store.list('sys_journal_field').find((j) => j.sys_created_by !== 'admin')!;
