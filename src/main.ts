@@ -1,5 +1,4 @@
 import type { Router } from 'express';
-import type { Queue } from 'bullmq';
 import type { EnvSettings } from './config/env';
 import { SubscriberBreaker } from './events/subscriber-breaker';
 import type { Instance } from './instances/instance';
@@ -14,7 +13,6 @@ import { createEventLog, type EventLog } from './event-log/event-log';
 import { releaseDeliveries } from './queues/held-deliveries';
 import { PartitionLayout } from './queues/partition-layout';
 import { PartitionMigration, producerLabel } from './queues/partition-migration';
-import type { PartitionQueues } from './queues/partition-queues';
 import type { PartitionedDeliveries } from './queues/partitioned-deliveries';
 import { startApiRole, startOpsListener } from './roles/api-role';
 import { checkLayout, openGatewayQueues } from './roles/gateway-queues';
@@ -22,7 +20,9 @@ import { startSchedulerRole } from './roles/scheduler-role';
 import { startWorkerRole } from './roles/worker-role';
 import { ClientPool } from './servicenow/client-pool';
 import { TokenManager } from './servicenow/token-manager';
-import type { WriteLedger } from './writes/write-ledger';
+import type { SnowgateParts } from './roles/snowgate-parts';
+
+export type { SnowgateParts } from './roles/snowgate-parts';
 
 export interface SnowgateOptions {
   settings: EnvSettings;
@@ -39,36 +39,6 @@ export interface SnowgateOptions {
 }
 
 /** What the running gateway is made of, for the roles, the CLI, the sandbox and tests. */
-export interface SnowgateParts {
-  settings: EnvSettings;
-  logger: Logger;
-  registry: InstanceRegistry;
-  store: InstanceStore;
-  /** Request path: fails fast while Redis is down. */
-  producer: RedisClient;
-  /** Background work (tokens, state, workers): waits and reconnects. */
-  commands: RedisClient;
-  /** Where the deployment's keys live: the base prefix (control data) and its partitions. */
-  layout: PartitionLayout;
-  /** A change of the partition count in progress: the old partitions still drained (see README › Changing the partition count). */
-  migration?: PartitionMigration;
-  /** Each partition's intake, ingest and write queues and change claims (request path, on the producer connection). */
-  partitions: PartitionQueues[];
-  /** Where a write stands; replay of dead writes (request path). */
-  writeLedger: WriteLedger;
-  tokens: TokenManager;
-  clients: ClientPool;
-  /** Every partition's delivery and dead-letter queues, and replay across them. */
-  deliveries: PartitionedDeliveries;
-  /** Each subscriber's circuit breaker, shared by every process through Redis. */
-  breaker: SubscriberBreaker;
-  metrics: Metrics;
-  /** One handle per queue of every partition, for the dashboard, the ops API and the queue-depth metric. */
-  opsQueues: Queue[];
-  /** Every event's and write's life, as the stages report it; absent when SNOWGATE_EVENT_LOG_MAX=0. */
-  eventLog?: EventLog;
-}
-
 export interface RunningSnowgate extends SnowgateParts {
   http?: ListeningServer;
   shutdown: Shutdown;

@@ -4,6 +4,7 @@ import { connectRedis, type RedisClient, type RedisTarget } from '../lib/redis-c
 import type { Instance } from './instance';
 import { decodeInstance, encodeInstance } from './instance-record';
 import { applyInstancePatch } from './instance-patch';
+import type { InstanceChange } from './instance-change';
 import type { InstanceRegistry } from './instance-registry';
 import { InstanceSync } from './instance-sync';
 import { parseInstance } from './parse-instance';
@@ -28,12 +29,6 @@ export interface InstanceStoreOptions {
 export interface SourcedInstance {
   instance: Instance;
   source: InstanceSource;
-}
-
-/** A change notice on the pub/sub channel (ids only: secrets never travel on it). */
-export interface InstanceChange {
-  op: 'set' | 'remove';
-  id: string;
 }
 
 const CREATE = `if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then redis.call('PUBLISH', ARGV[3], ARGV[4]) return 1 end return 0`;

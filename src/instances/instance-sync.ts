@@ -2,7 +2,7 @@ import type { Logger } from '../lib/logger';
 import { closeRedis, type RedisClient } from '../lib/redis-connections';
 import type { Instance } from './instance';
 import type { InstanceRegistry } from './instance-registry';
-import type { InstanceChange } from './instance-store';
+import type { InstanceChange } from './instance-change';
 
 /** What {@link InstanceSync} works with; InstanceStore.startSync supplies it. */
 export interface InstanceSyncDeps {

@@ -22,7 +22,7 @@ import { watchEventLoopLoad } from '../lib/event-loop-load';
 import { listen, type ListeningServer } from '../lib/http-server';
 import type { EnvSettings } from '../config/env';
 import type { Shutdown } from '../lib/shutdown';
-import type { SnowgateParts } from '../main';
+import type { SnowgateParts } from './snowgate-parts';
 import { deliveryReplay } from '../ops/event-replay';
 import { webhookOutcomeHook } from '../ops/metrics-hooks';
 import { subscriberBreakers } from '../ops/subscriber-breakers';

@@ -1,6 +1,6 @@
 import type { HealthCheck } from '../http/health-routes';
 import { subscriberState } from '../events/subscriber-config';
-import type { SnowgateParts } from '../main';
+import type { SnowgateParts } from './snowgate-parts';
 import type { PartitionQueues } from '../queues/partition-queues';
 import { subscriberBreakers } from '../ops/subscriber-breakers';
 

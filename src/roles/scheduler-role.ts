@@ -1,6 +1,6 @@
 import { ChangeEnqueuer } from '../ingest/change-enqueuer';
 import type { Shutdown } from '../lib/shutdown';
-import type { SnowgateParts } from '../main';
+import type { SnowgateParts } from './snowgate-parts';
 import { startPoller } from '../poller/start-poller';
 import { changeRoutes, closePartitionQueues, openPartitionQueues } from '../queues/partition-queues';
 

@@ -19,7 +19,7 @@ import type { DeliveryHooks } from '../events/delivery-record';
 import type { WriteHooks } from '../writes/write-record';
 import { RESPONSE_SAMPLE_BYTES } from '../event-log/event-log';
 import type { Shutdown } from '../lib/shutdown';
-import type { SnowgateParts } from '../main';
+import type { SnowgateParts } from './snowgate-parts';
 import type { DeliveryProducer } from '../queues/delivery-producer';
 import { MigrationDrain } from './migration-drain';
 

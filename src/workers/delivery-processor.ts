@@ -12,14 +12,7 @@ import type { DeadLetterQueue } from '../queues/dead-letter';
 import type { RecordLanes } from '../queues/record-lanes';
 import type { BreakerGate } from './breaker-gate';
 import { deliveryTarget } from './delivery-target';
-
-/** Thrown for a retryable outcome; carries the delay the processor chose, which the backoff strategy returns. */
-export class RetryLaterError extends Error {
-  constructor(message: string, public readonly retryInMs: number) {
-    super(message);
-    this.name = 'RetryLaterError';
-  }
-}
+import { RetryLaterError } from './retry-later';
 
 /** What the processor works with. */
 export interface DeliveryProcessorDeps {

@@ -11,7 +11,8 @@ import { QUEUE_NAMES } from '../queues/queue-names';
 import type { RecordLanes } from '../queues/record-lanes';
 import type { BreakerGate } from './breaker-gate';
 import { lockOptions } from './job-lock';
-import { createDeliveryProcessor, RetryLaterError, type DeliveryResult } from './delivery-processor';
+import { createDeliveryProcessor, type DeliveryResult } from './delivery-processor';
+import { RetryLaterError } from './retry-later';
 
 /** Tuning of the delivery worker; every field has a production default. */
 export interface DeliveryWorkerOptions {

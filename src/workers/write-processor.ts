@@ -9,7 +9,7 @@ import { ServiceNowError } from '../servicenow/servicenow-error';
 import type { TableWriter } from '../servicenow/table-writer';
 import type { EchoRecords } from '../writes/echo-records';
 import type { WriteDeadLetter, WriteDeadLetterReason, WriteError, WriteHooks } from '../writes/write-record';
-import { RetryLaterError } from './delivery-processor';
+import { RetryLaterError } from './retry-later';
 import { attemptWrite } from './write-attempt';
 
 /** What the write processor works with. */

@@ -12,7 +12,7 @@ import { lockOptions } from './job-lock';
 import type { TableWriter } from '../servicenow/table-writer';
 import type { EchoRecords } from '../writes/echo-records';
 import type { WriteDeadLetter, WriteHooks } from '../writes/write-record';
-import { RetryLaterError } from './delivery-processor';
+import { RetryLaterError } from './retry-later';
 import { createWriteProcessor, writeErrorOf, type WriteJobResult } from './write-processor';
 
 /** What the write worker needs. */
