@@ -39,7 +39,7 @@ export function writePaths(h: OperationHelpers): Record<string, Record<string, O
         tags: ['writes'], summary: 'A direct write into ServiceNow', security: WRITER,
         parameters: [id, { name: 'Idempotency-Key', in: 'header', schema: { type: 'string', maxLength: 255 }, description: 'the same key within 24 h is the same write' }],
         requestBody: { required: true, content: { 'application/json': { schema: ref('write-request') } } },
-        responses: { '202': h.json(ref('WriteAccepted'), 'Accepted and durably queued'), '200': h.json(ref('WriteAccepted'), 'The same Idempotency-Key: the first write'), ...h.errors(400, 401, 404, 413, 415, 503) },
+        responses: { '202': h.json(ref('WriteAccepted'), 'Accepted and durably queued'), '200': h.json(ref('WriteAccepted'), 'The same Idempotency-Key: the first write'), ...h.errors(400, 401, 404, 413, 415, 422, 503) },
       },
     },
     '/instances/{id}/writes/{writeId}': {

@@ -41,7 +41,8 @@ export function parseDirectWrite(body: unknown): WriteRequest {
 
 /**
  * Queues a direct write. The `Idempotency-Key` header (printable ASCII, ≤ 255) makes a retry of the same
- * request the same write; without one, every request is a new write.
+ * request the same write (the same key with a different request: 422 `idempotency_key_reused`); without one,
+ * every request is a new write.
  */
 export function enqueueDirectWrite(enqueuer: WriteEnqueuer, instance: Instance, body: unknown, idempotencyKey: string | undefined): Promise<WriteEnqueueResult> {
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
@@ -49,5 +50,5 @@ export function enqueueDirectWrite(enqueuer: WriteEnqueuer, instance: Instance, 
   }
   const request = parseDirectWrite(body);
   const writeId = crypto.randomUUID();
-  return enqueuer.enqueue({ writeId, instanceId: instance.id, request, origin: { kind: 'direct' }, acceptedAt: Date.now() }, 'direct', idempotencyKey ?? writeId);
+  return enqueuer.enqueue({ writeId, instanceId: instance.id, request, origin: { kind: 'direct' }, acceptedAt: Date.now() }, 'direct', idempotencyKey ?? writeId, { sameRequest: true });
 }

@@ -50,8 +50,12 @@ export class WriteEnqueuer {
     this.observer = options.observer;
   }
 
-  /** `scope` names the door and action (`action|access-log`, `direct`), so keys of different doors never meet. */
-  async enqueue(job: Omit<WriteJob, 'attempts'>, scope: string, idempotencyKey: string): Promise<WriteEnqueueResult> {
+  /**
+   * `scope` names the door and action (`action|access-log`, `direct`), so keys of different doors never meet.
+   * With `sameRequest`, a key used before for a different request (table, operation, target or fields) is
+   * refused with 422 `idempotency_key_reused` instead of answering the first write's id.
+   */
+  async enqueue(job: Omit<WriteJob, 'attempts'>, scope: string, idempotencyKey: string, options: { sameRequest?: boolean } = {}): Promise<WriteEnqueueResult> {
     const deduplicationId = crypto.createHash('sha256').update(`${job.instanceId}\n${scope}\n${idempotencyKey}`).digest('hex');
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -63,18 +67,33 @@ export class WriteEnqueuer {
       if (before) return { id: before };
       const added = await partition.write.add(job.request.table, { ...job, attempts: [] }, { jobId: job.writeId, deduplication: { id: deduplicationId, ttl: WRITE_IDEMPOTENCY_TTL_MS } });
       await partition.ack?.();
+      if (options.sameRequest && added.id && added.id !== job.writeId) {
+        const first = await partition.write.getJob(added.id);
+        if (first && canonicalJson(first.data.request) !== canonicalJson(job.request)) return { id: added.id, reused: true };
+      }
       return added;
     };
     try {
-      const added = await Promise.race([add(), timeout]);
+      const added: { id?: string; reused?: boolean } = await Promise.race([add(), timeout]);
+      if (added.reused) {
+        throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used for a different write request; send the same request again, or a new key', 422, { details: [{ path: '/', message: `first used for write ${added.id}` }] });
+      }
       const id = added.id ?? job.writeId;
       if (id === job.writeId) this.observer?.accepted(job);
       else this.observer?.duplicate(job, id);
       return { id, duplicate: id !== job.writeId };
     } catch (err) {
+      if (err instanceof AppError) throw err;
       throw new AppError('queue_unavailable', 'The queue is unavailable; retry later', 503, { headers: { 'Retry-After': '5' }, cause: err });
     } finally {
       clearTimeout(timer);
     }
   }
+}
+
+/** JSON with every object's keys sorted, so the same request in another key order compares equal. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 }

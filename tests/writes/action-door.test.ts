@@ -150,6 +150,16 @@ describe('direct writes', () => {
     expect(await status.json()).toMatchObject({ id: first.body.id, status: 'queued', table: 'sn_customerservice_case', operation: 'update', attempts: [] });
   });
 
+  it('when the same Idempotency-Key comes with a different request, then 422 idempotency_key_reused and no second job; the same request in another key order is still the first write', async () => {
+    const first = await write(comment, { ...bearer(writesBearer), 'idempotency-key': 'sync-43' });
+    const before = await gw.snowgate.partitions[0].write.count();
+    const other = await write({ ...comment, fields: { comments: 'Something else' } }, { ...bearer(writesBearer), 'idempotency-key': 'sync-43' });
+    expect(other).toMatchObject({ status: 422, body: { error: { code: 'idempotency_key_reused' } } });
+    expect(await gw.snowgate.partitions[0].write.count()).toBe(before);
+    const reordered = { fields: comment.fields, sys_id: comment.sys_id, operation: comment.operation, table: comment.table };
+    expect(await write(reordered, { ...bearer(writesBearer), 'idempotency-key': 'sync-43' })).toMatchObject({ status: 200, body: { id: first.body.id, status: 'duplicate' } });
+  });
+
   it('when the body is not a valid write, then 400 invalid_payload naming the paths, and no job', async () => {
     const before = await gw.snowgate.partitions[0].write.count();
     const res = await write({ table: 'Bad Table', operation: 'update', fields: 'x' }, ADMIN);
