@@ -48,12 +48,13 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 200));
       await page.reload();
     }
+    if (process.env.SCREENSHOTS) await page.screenshot({ path: path.join(process.env.SCREENSHOTS, 'sandbox-first-minute-list.png') });
     await row.getByRole('link', { name: number }).click();
     mark(`${number} found by its number, its event opened`);
     await page.locator('#event details summary', { hasText: 'attempt 1' }).click();
     await page.locator('#event details[open]').getByText('Response').first().waitFor();
     mark('its delivery attempt expanded: request headers, response');
-    if (process.env.SCREENSHOTS) await page.screenshot({ path: path.join(process.env.SCREENSHOTS, 'sandbox-first-minute-event.png'), fullPage: true });
+    if (process.env.SCREENSHOTS) await page.screenshot({ path: path.join(process.env.SCREENSHOTS, 'sandbox-first-minute-event.png') });
     process.stdout.write([`sandbox to event log (${machine()})`, ...marks, ''].join('\n'));
   } finally {
     await browser.close();
