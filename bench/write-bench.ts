@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     children.push(simulator);
     const whsec = () => 'whsec_' + crypto.randomBytes(32).toString('base64');
     fs.writeFileSync(configPath, JSON.stringify({ instances: [{ id: 'bench', name: 'bench', configuration: {
-      'servicenow.instance_url': simulator.url, 'authentication.type': 'oauth2_client_credentials', 'oauth.api.key': 'sandbox-client', 'oauth.api.secret': 'sandbox-secret',
+      'servicenow.instance_url': simulator.url, 'servicenow.allow_private_targets': true, 'authentication.type': 'oauth2_client_credentials', 'oauth.api.key': 'sandbox-client', 'oauth.api.secret': 'sandbox-secret',
       'webhook.secret': whsec(), 'event.notification.enabled': false, 'writes.max_concurrency': CAP } }] }));
     const common = { REDIS_URL: redis.url, SNOWGATE_CONFIG: configPath, LOG_LEVEL: 'warn', HOST: '127.0.0.1', SNOWGATE_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'), SNOWGATE_ADMIN_TOKEN: ADMIN };
     const api = await spawnReady([...GATEWAY_NODE_ARGS, path.join(ROOT, 'dist/cli.js'), 'start'], { ...common, LOG_LEVEL: 'info', SNOWGATE_ROLE: 'api', PORT: String(await freePort()) }, 'api');
