@@ -51,11 +51,22 @@ async function baseline(simUrl: string): Promise<{ seconds: number; p50: number;
 
 let writeQueue: Queue | undefined;
 
-/** Waits until the write queue has finished (completed or failed) `total` jobs; read straight from Redis, not through the gateway. */
+/**
+ * Waits until the write queue has finished (completed or failed) `total` jobs; read straight from Redis, not
+ * through the gateway. Gives up, with the queue's counts and a retried write's last error, after 60 s without progress.
+ */
 async function untilFinished(total: number): Promise<{ completed: number; failed: number }> {
+  let last = -1;
+  let progressAt = Date.now();
   for (;;) {
     const counts = await writeQueue!.getJobCounts('completed', 'failed');
-    if ((counts.completed ?? 0) + (counts.failed ?? 0) >= total) return { completed: counts.completed ?? 0, failed: counts.failed ?? 0 };
+    const finished = (counts.completed ?? 0) + (counts.failed ?? 0);
+    if (finished >= total) return { completed: counts.completed ?? 0, failed: counts.failed ?? 0 };
+    if (finished !== last) [last, progressAt] = [finished, Date.now()];
+    if (Date.now() - progressAt > 60_000) {
+      const [retried] = await writeQueue!.getDelayed(0, 0);
+      throw new Error(`no write finished for 60 s: ${JSON.stringify(await writeQueue!.getJobCounts())}${retried ? `; a retried write's last error: ${retried.failedReason}` : ''}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
