@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startBenchSubscriber, type BenchDelivery } from './bench-subscriber';
-import { benchRedis, GATEWAY_NODE_ARGS, freePort, machine, percentile, REGISTER, ROOT, rssBytes, spawnReady, type ReadyChild } from './bench-kit';
+import { benchRedis, commandsPerEvent, GATEWAY_NODE_ARGS, freePort, machine, percentile, redisCommandCalls, REGISTER, ROOT, rssBytes, spawnReady, type ReadyChild } from './bench-kit';
 import { changeKey, driveLoad, latencyLine, SIM_AUTH, type LoadResult, type Slot } from './e2e-load';
 
 const RATE = Number(process.env.BENCH_RATE ?? 500);
@@ -95,9 +95,11 @@ async function relayPhase(simUrl: string, slots: Slot[], signatureKey: string): 
     const forward = await spawnReady(['-r', REGISTER, relay, 'forward'], { ...env, SUBSCRIBER_URL: subscriber.url, SIGNATURE_KEY: signatureKey }, 'relay-forward');
     children.push(forward);
     await sim(simUrl, '/__sim/webhook-target', { method: 'POST', body: JSON.stringify({ gatewayUrl: door.url, instanceId: 'bench', secret: whsec() }) });
+    const calls = await redisCommandCalls(redis.url);
     const r = await driveLoad(simUrl, slots, WARMUP_SECONDS, () => subscriber.deliveries, { door: door.child.pid!, forward: forward.child.pid!, redis: redis.pid! }, 60_000);
     const c = r.cpuMs;
     process.stdout.write(phaseLines('relay', r, `door ${c.door.toFixed(2)} ms, forward ${c.forward.toFixed(2)} ms, redis ${c.redis.toFixed(2)} ms = ${sum([c.door, c.forward, c.redis]).toFixed(2)} ms; bad signatures ${subscriber.badSignatures()}`).join('\n') + '\n');
+    process.stdout.write(`[relay] Redis commands      ${commandsPerEvent(calls, await redisCommandCalls(redis.url), r.committedAt.size)}\n`);
     return r;
   } finally {
     for (const c of children.reverse()) await c.stop();
@@ -129,8 +131,10 @@ async function gatewayPhase(simulator: ReadyChild, slots: Slot[], signatureKey: 
       for (const [name, child] of [['api', api], ['worker', worker], ['simulator', simulator]] as const) peak[name] = Math.max(peak[name] ?? 0, rssBytes(child.child.pid!));
       peak.bench = Math.max(peak.bench ?? 0, process.memoryUsage().rss);
     }, 250);
+    const calls = await redisCommandCalls(redis.url);
     const r = await driveLoad(simulator.url, slots, WARMUP_SECONDS, () => subscriber.deliveries, { api: api.child.pid!, worker: worker.child.pid!, redis: redis.pid!, simulator: simulator.child.pid! });
     clearInterval(sampler);
+    const redisCalls = commandsPerEvent(calls, await redisCommandCalls(redis.url), r.committedAt.size);
     const metricsText = await (await fetch(worker.url.replace('localhost', '127.0.0.1') + '/metrics')).text();
     const apiCalls = [...metricsText.matchAll(/^snowgate_servicenow_api_calls_total\{[^}]*\} (\d+)/gm)].reduce((a, m) => a + Number(m[1]), 0);
     if (process.env.BENCH_LOG_DIR) printWorkerMemory(metricsText);
@@ -152,6 +156,7 @@ async function gatewayPhase(simulator: ReadyChild, slots: Slot[], signatureKey: 
         `[gateway] p99 per 10 s       ${[...r.byWindow].map((w, i) => `${i * 10}s: ${w ? percentile(w.sort((a, b) => a - b), 99).toFixed(0) : '-'}`).join(', ')} ms`,
         `[gateway] ServiceNow API calls ${apiCalls} → ${(apiCalls / Math.max(1, r.delivered)).toFixed(3)} per delivered event (goal ≤ 0.3)`,
         cpu,
+        `[gateway] Redis commands      ${redisCalls} (warm-up and measured)`,
         `[gateway] peak RSS            api ${mb(peak.api)}, worker ${mb(peak.worker)}, simulator ${mb(peak.simulator)}, bench+subscriber ${mb(peak.bench)} (goal ≤ 200 MB per gateway process)`,
       ].join('\n') + '\n',
     );
