@@ -10,7 +10,8 @@
  * `relay,gateway`): first the bare relay (bench/bare-relay.ts: a node:http door that LPUSHes each webhook, a
  * process that BRPOPs and POSTs it signed; its own private redis-server), then the gateway (its own private
  * redis-server). Prints the gateway's CPU per event (api + worker + Redis) ÷ the relay's (door + forward +
- * Redis), the figure we steer by, and both latency distributions.
+ * Redis), the figure we steer by, both latency distributions, and each phase's Redis commands per event
+ * (INFO commandstats, commands inside Lua scripts included).
  *
  * BENCH_LOG_DIR=dir keeps each process's log and prints a per-stage breakdown, missing changes and late arrivals;
  * BENCH_WORKER_NODE_ARGS / BENCH_API_NODE_ARGS / BENCH_SIM_NODE_ARGS add node flags (e.g. `--cpu-prof`; with

@@ -17,6 +17,7 @@ export interface Slot {
 /** How the benchmark names one change: the record and its sys_mod_count (an event's subject and sequence). */
 export const changeKey = (sysId: string, modCount: string | number): string => `${sysId}/${Number(modCount)}`;
 
+/** The simulator's admin credentials, as the sender and the benchmark's set-up calls send them. */
 export const SIM_AUTH = 'Basic ' + Buffer.from('admin:admin').toString('base64');
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
