@@ -94,3 +94,22 @@ export function rssBytes(pid: number): number {
     return NaN;
   }
 }
+
+/** Calls per command so far (INFO commandstats) of the Redis at `url`: the round trips a benchmark makes. */
+export async function redisCommandCalls(url: string): Promise<Map<string, number>> {
+  const { Redis } = await import('ioredis');
+  const client = new Redis(url);
+  try {
+    const info = await client.info('commandstats');
+    return new Map([...info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map((m) => [m[1], Number(m[2])]));
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** "evalsha 3.1, hgetall 0.2, …": the commands sent between two `redisCommandCalls`, per event, most first. */
+export function commandsPerEvent(before: Map<string, number>, after: Map<string, number>, events: number): string {
+  const diffs = [...after].map(([cmd, n]) => [cmd, (n - (before.get(cmd) ?? 0)) / Math.max(1, events)] as const).filter(([cmd, n]) => n >= 0.01 && cmd !== 'info');
+  const total = diffs.reduce((a, [, n]) => a + n, 0);
+  return `${total.toFixed(1)} per event: ` + diffs.sort((a, b) => b[1] - a[1]).map(([cmd, n]) => `${cmd} ${n.toFixed(2)}`).join(', ');
+}

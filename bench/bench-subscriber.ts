@@ -13,7 +13,8 @@ export interface BenchDelivery {
 /**
  * A lean subscriber for benchmarks: verifies each Standard Webhooks signature with node:crypto (the test
  * helper's `standardwebhooks` + cloudevents parsing would cost this 2-core machine more CPU than the
- * gateway's own delivery), records id / subject / sequence, answers 204. A bad signature gets 401 and counts.
+ * gateway's own delivery), records id / subject / sequence (of a CloudEvent, or of the raw webhook the bare
+ * relay forwards), answers 204. A bad signature gets 401 and counts.
  */
 export async function startBenchSubscriber(signatureKey: string): Promise<{ url: string; deliveries: BenchDelivery[]; badSignatures: () => number; close(): Promise<void> }> {
   const key = Buffer.from(signatureKey.slice('whsec_'.length), 'base64');
@@ -32,8 +33,9 @@ export async function startBenchSubscriber(signatureKey: string): Promise<{ url:
         res.writeHead(401).end();
         return;
       }
-      const event = JSON.parse(body.toString('utf8')) as { id: string; subject: string; sequence?: string };
-      deliveries.push({ id: event.id, subject: event.subject, sequence: event.sequence ?? '', receivedAt: Date.now() });
+      // a CloudEvent from the gateway, or the raw ServiceNow webhook the bare relay forwards (its id in the header)
+      const event = JSON.parse(body.toString('utf8')) as { id?: string; subject?: string; sequence?: string; sys_id?: string; sys_mod_count?: string };
+      deliveries.push({ id: event.id ?? id, subject: event.subject ?? event.sys_id ?? '', sequence: event.sequence ?? event.sys_mod_count ?? '', receivedAt: Date.now() });
       res.writeHead(204).end();
     });
   });

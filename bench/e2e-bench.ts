@@ -6,54 +6,37 @@
  * of each process. Figures, not a test.
  *
  * Knobs: BENCH_RATE (500), BENCH_SECONDS (60), BENCH_WARMUP_SECONDS (10), BENCH_RECORDS (3000);
+ * Two phases, back to back on the same simulator with the same planned changes (BENCH_PHASES, default
+ * `relay,gateway`): first the bare relay (bench/bare-relay.ts: a node:http door that LPUSHes each webhook, a
+ * process that BRPOPs and POSTs it signed; its own private redis-server), then the gateway (its own private
+ * redis-server). Prints the gateway's CPU per event (api + worker + Redis) ÷ the relay's (door + forward +
+ * Redis), the figure we steer by, both latency distributions, and each phase's Redis commands per event
+ * (INFO commandstats, commands inside Lua scripts included).
+ *
  * BENCH_LOG_DIR=dir keeps each process's log and prints a per-stage breakdown, missing changes and late arrivals;
- * BENCH_WORKER_NODE_ARGS / BENCH_SIM_NODE_ARGS add node flags (e.g. `--cpu-prof`; with
+ * BENCH_WORKER_NODE_ARGS / BENCH_API_NODE_ARGS / BENCH_SIM_NODE_ARGS add node flags (e.g. `--cpu-prof`; with
  * `--heapsnapshot-signal=SIGUSR2` the worker's heap is snapshotted at the end of the load).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import http from 'node:http';
 import { startBenchSubscriber, type BenchDelivery } from './bench-subscriber';
-import { benchRedis, cpuSeconds, GATEWAY_NODE_ARGS, freePort, machine, percentile, ROOT, rssBytes, spawnReady, type ReadyChild } from './bench-kit';
+import { benchRedis, commandsPerEvent, GATEWAY_NODE_ARGS, freePort, machine, percentile, redisCommandCalls, REGISTER, ROOT, rssBytes, spawnReady, type ReadyChild } from './bench-kit';
+import { changeKey, driveLoad, latencyLine, SIM_AUTH, type LoadResult, type Slot } from './e2e-load';
 
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 /** Load at the same rate before the measured window, so the figures are of warm processes; the warm-up's own p99 is printed too. */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 3000);
+const PHASES = (process.env.BENCH_PHASES ?? 'relay,gateway').split(',').map((p) => p.trim());
 const BURSTY = 0.3;
-/** How the benchmark names one change: the record and its sys_mod_count (an event's subject and sequence). */
-const changeKey = (sysId: string, modCount: string | number): string => `${sysId}/${Number(modCount)}`;
-const auth = 'Basic ' + Buffer.from('admin:admin').toString('base64');
 const whsec = () => 'whsec_' + crypto.randomBytes(32).toString('base64');
+const nodeArgs = (name: string) => (process.env[name] ?? '').split(' ').filter(Boolean);
 
 async function sim(url: string, pathname: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(url + pathname, { ...init, headers: { 'content-type': 'application/json', accept: 'application/json', authorization: auth, ...(init.headers ?? {}) } });
-}
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-
-/** PATCHes a case with node:http (lighter than fetch for the sender's thousands of calls); resolves with its new sys_mod_count. */
-function patchCase(base: string, sysId: string, fields: Record<string, string>): Promise<number> {
-  const body = JSON.stringify(fields);
-  const url = new URL(`${base}/api/now/table/sn_customerservice_case/${sysId}`);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, path: `${url.pathname}?sysparm_fields=sys_mod_count`, method: 'PATCH', agent, headers: { 'content-type': 'application/json', accept: 'application/json', authorization: auth, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        try {
-          resolve(Number((JSON.parse(Buffer.concat(chunks).toString()) as { result: { sys_mod_count: string } }).result.sys_mod_count));
-        } catch (err) {
-          reject(err);
-        }
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  return fetch(url + pathname, { ...init, headers: { 'content-type': 'application/json', accept: 'application/json', authorization: SIM_AUTH, ...(init.headers ?? {}) } });
 }
 
 /** Creates the cases the load will change (through the Table API, like any client). */
@@ -71,9 +54,9 @@ async function createCases(simUrl: string, count: number): Promise<string[]> {
 }
 
 /** The changes to make: one per slot at RATE/s; 30% of them belong to records changed 3–5 times within a second. */
-function plan(ids: string[]): { at: number; sysId: string }[] {
+function plan(ids: string[]): Slot[] {
   const total = RATE * (WARMUP_SECONDS + SECONDS);
-  const slots: { at: number; sysId: string }[] = [];
+  const slots: Slot[] = [];
   let next = 0;
   const pick = () => ids[next++ % ids.length];
   while (slots.length < total) {
@@ -87,120 +70,127 @@ function plan(ids: string[]): { at: number; sysId: string }[] {
   return slots.sort((a, b) => a.at - b.at);
 }
 
-async function main(): Promise<void> {
-  if (!fs.existsSync(path.join(ROOT, 'dist/cli.js'))) throw new Error('run `npm run build` first (npm run bench:e2e does)');
+/** The figures both phases print. */
+function phaseLines(label: string, r: LoadResult, cpu: string): string[] {
+  return [
+    `[${label}] changes committed   ${r.committedAt.size} in ${r.sentSeconds.toFixed(1)} s (${(r.committedAt.size / r.sentSeconds).toFixed(0)}/s), sender failures ${r.failed}`,
+    `[${label}] events delivered    ${r.delivered} (distinct ids) within ${(r.waitedMs / 1000).toFixed(0)} s, matched to their change ${r.latencies.length + r.warmUp.length}, duplicate deliveries ${r.deliveries.length - r.delivered}`,
+    `[${label}] end-to-end          ${latencyLine(r.latencies)}  (the ${SECONDS} s measured, ${r.latencies.length} events)`,
+    `[${label}]   warm-up           ${latencyLine(r.warmUp)}  (the first ${WARMUP_SECONDS} s, processes cold, ${r.warmUp.length} events)`,
+    `[${label}] CPU per event       ${cpu}`,
+  ];
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** Phase 1: the bare relay on its own redis-server. Returns its CPU per event (door + forward + Redis) and latencies. */
+async function relayPhase(simUrl: string, slots: Slot[], signatureKey: string): Promise<LoadResult> {
   const redis = await benchRedis();
-  const children: ReadyChild[] = [];
-  const signatureKey = whsec();
   const subscriber = await startBenchSubscriber(signatureKey);
+  const children: ReadyChild[] = [];
+  try {
+    const relay = path.join(ROOT, 'bench/bare-relay.ts');
+    const env = { REDIS_URL: redis.url, RELAY_KEY: 'relay:webhooks' };
+    const door = await spawnReady(['-r', REGISTER, relay, 'door'], { ...env, PORT: String(await freePort()) }, 'relay-door');
+    children.push(door);
+    const forward = await spawnReady(['-r', REGISTER, relay, 'forward'], { ...env, SUBSCRIBER_URL: subscriber.url, SIGNATURE_KEY: signatureKey }, 'relay-forward');
+    children.push(forward);
+    await sim(simUrl, '/__sim/webhook-target', { method: 'POST', body: JSON.stringify({ gatewayUrl: door.url, instanceId: 'bench', secret: whsec() }) });
+    const calls = await redisCommandCalls(redis.url);
+    const r = await driveLoad(simUrl, slots, WARMUP_SECONDS, () => subscriber.deliveries, { door: door.child.pid!, forward: forward.child.pid!, redis: redis.pid! }, 60_000);
+    const c = r.cpuMs;
+    process.stdout.write(phaseLines('relay', r, `door ${c.door.toFixed(2)} ms, forward ${c.forward.toFixed(2)} ms, redis ${c.redis.toFixed(2)} ms = ${sum([c.door, c.forward, c.redis]).toFixed(2)} ms; bad signatures ${subscriber.badSignatures()}`).join('\n') + '\n');
+    process.stdout.write(`[relay] Redis commands      ${commandsPerEvent(calls, await redisCommandCalls(redis.url), r.committedAt.size)}\n`);
+    return r;
+  } finally {
+    for (const c of children.reverse()) await c.stop();
+    await subscriber.close();
+    await redis.stop();
+  }
+}
+
+/** Phase 2: the gateway (1 api + 1 worker, built dist/) on its own redis-server. */
+async function gatewayPhase(simulator: ReadyChild, slots: Slot[], signatureKey: string): Promise<LoadResult> {
+  const redis = await benchRedis();
+  const subscriber = await startBenchSubscriber(signatureKey);
+  const children: ReadyChild[] = [];
   const configPath = path.join(os.tmpdir(), `snowgate-e2e-${process.pid}.json`);
   try {
-    const simArgs = (process.env.BENCH_SIM_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const simulator = await spawnReady([...simArgs, path.join(ROOT, 'dist/cli.js'), 'simulator', '--port', String(await freePort()), '--client-credentials'], { LOG_LEVEL: 'warn' }, 'simulator');
-    children.push(simulator);
     const webhookSecret = whsec();
     fs.writeFileSync(configPath, JSON.stringify({ instances: [{ id: 'bench', name: 'bench', configuration: {
       'servicenow.instance_url': simulator.url, 'servicenow.allow_private_targets': true, 'authentication.type': 'oauth2_client_credentials', 'oauth.api.key': 'sandbox-client', 'oauth.api.secret': 'sandbox-secret',
       'webhook.secret': webhookSecret, 'webhook.rate_limit_per_second': 100000, 'event.notification.callback.url': subscriber.url,
       'event.notification.signature.key': signatureKey, 'event.notification.allow_private_targets': true } }] }));
     const common = { REDIS_URL: redis.url, SNOWGATE_CONFIG: configPath, LOG_LEVEL: 'info', HOST: '127.0.0.1', SNOWGATE_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'), SNOWGATE_ADMIN_TOKEN: 'bench-admin-token-0000', SNOWGATE_METRICS_PUBLIC: 'true', ...(process.env.BENCH_JOB_DEADLINE_MS ? { SNOWGATE_JOB_DEADLINE_MS: process.env.BENCH_JOB_DEADLINE_MS } : {}) };
-    const api = await spawnReady([...GATEWAY_NODE_ARGS, path.join(ROOT, 'dist/cli.js'), 'start'], { ...common, SNOWGATE_ROLE: 'api', PORT: String(await freePort()) }, 'api');
-    const workerArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof
-    const worker = await spawnReady([...GATEWAY_NODE_ARGS, ...workerArgs, path.join(ROOT, 'dist/cli.js'), 'start'], { ...common, SNOWGATE_ROLE: 'worker', PORT: String(await freePort()) }, 'worker');
-    children.push(api, worker);
-
-    const ids = await createCases(simulator.url, RECORDS);
-    await sim(simulator.url, '/__sim/knobs', { method: 'POST', body: JSON.stringify({ latencyMs: 25, webhookConcurrency: 64 }) });
+    const api = await spawnReady([...GATEWAY_NODE_ARGS, ...nodeArgs('BENCH_API_NODE_ARGS'), path.join(ROOT, 'dist/cli.js'), 'start'], { ...common, SNOWGATE_ROLE: 'api', PORT: String(await freePort()) }, 'api');
+    children.push(api);
+    const worker = await spawnReady([...GATEWAY_NODE_ARGS, ...nodeArgs('BENCH_WORKER_NODE_ARGS'), path.join(ROOT, 'dist/cli.js'), 'start'], { ...common, SNOWGATE_ROLE: 'worker', PORT: String(await freePort()) }, 'worker'); // e.g. --cpu-prof
+    children.push(worker);
     await sim(simulator.url, '/__sim/webhook-target', { method: 'POST', body: JSON.stringify({ gatewayUrl: api.url.replace('localhost', '127.0.0.1'), instanceId: 'bench', secret: webhookSecret }) });
-    const slots = plan(ids);
     const peak: Record<string, number> = {};
     const sampler = setInterval(() => {
       for (const [name, child] of [['api', api], ['worker', worker], ['simulator', simulator]] as const) peak[name] = Math.max(peak[name] ?? 0, rssBytes(child.child.pid!));
       peak.bench = Math.max(peak.bench ?? 0, process.memoryUsage().rss);
     }, 250);
-
-    process.stdout.write(`machine: ${machine()}\nload: ${RATE} changes/s for ${WARMUP_SECONDS} s of warm-up, then ${SECONDS} s measured (${slots.length} changes on ${RECORDS} cases, ${BURSTY * 100}% of records changed 3–5 times within a second); simulator API latency 25 ms\n`);
-    const cpuNow = () => ({ api: cpuSeconds(api.child.pid!), worker: cpuSeconds(worker.child.pid!), simulator: cpuSeconds(simulator.child.pid!), redis: cpuSeconds(redis.pid!), bench: process.cpuUsage() });
-    let cpuBefore = cpuNow();
-    let measuredChanges = 0;
-    const committedAt = new Map<string, number>();
-    let failed = 0;
-    let inFlight = 0;
-    const patches: Promise<void>[] = [];
-    const start = performance.now();
-    const epoch = Date.now();
-    const measuredFrom = epoch + WARMUP_SECONDS * 1000;
-    let warm = WARMUP_SECONDS === 0;
-    for (const slot of slots) {
-      const wait = slot.at - (performance.now() - start);
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      if (!warm && slot.at >= WARMUP_SECONDS * 1000) {
-        warm = true;
-        cpuBefore = cpuNow(); // CPU per event is of the measured window
-      }
-      if (warm) measuredChanges += 1;
-      if (inFlight > 2000) { failed += 1; continue; } // the sender is the bottleneck: do not pile up
-      inFlight += 1;
-      const t0 = epoch + (performance.now() - start);
-      const patch = patchCase(simulator.url, slot.sysId, { short_description: `change ${crypto.randomBytes(4).toString('hex')}` })
-        .then((modCount) => void committedAt.set(changeKey(slot.sysId, modCount), t0))
-        .catch(() => void (failed += 1))
-        .finally(() => (inFlight -= 1));
-      patches.push(patch);
-    }
-    await Promise.all(patches); // every change committed (and counted) before the wait for its delivery starts
-    const sentSeconds = (performance.now() - start) / 1000;
-    const deadline = Date.now() + 150_000; // a job whose attempt hit its 120 s deadline is retried within this
-    const distinct = () => new Set(subscriber.deliveries.map((d) => d.id)).size; // at-least-once: a duplicate must not end the wait early
-    while (Date.now() < deadline && distinct() < committedAt.size) await new Promise((r) => setTimeout(r, 250));
+    const calls = await redisCommandCalls(redis.url);
+    const r = await driveLoad(simulator.url, slots, WARMUP_SECONDS, () => subscriber.deliveries, { api: api.child.pid!, worker: worker.child.pid!, redis: redis.pid!, simulator: simulator.child.pid! });
     clearInterval(sampler);
-    const deliveries = subscriber.deliveries.slice(); // every figure below is of this moment; later arrivals are reported apart
-    const waitedMs = Date.now() - epoch;
-    const cpuMs = (pid: number, before: number) => ((cpuSeconds(pid) - before) * 1000) / Math.max(1, measuredChanges);
-    const benchCpu = process.cpuUsage(cpuBefore.bench);
-
-    const latencies: number[] = [];
-    const warmUp: number[] = [];
-    const byWindow: number[][] = [];
-    const firstSeen = new Set<string>();
-    for (const d of deliveries) {
-      if (firstSeen.has(d.id)) continue; // latency is to the first delivery of an event
-      firstSeen.add(d.id);
-      const t0 = committedAt.get(changeKey(d.subject, d.sequence));
-      if (t0 === undefined) continue;
-      (t0 >= measuredFrom ? latencies : warmUp).push(d.receivedAt - t0);
-      (byWindow[Math.floor((t0 - epoch) / 10_000)] ??= []).push(d.receivedAt - t0);
-    }
-    latencies.sort((a, b) => a - b);
-    warmUp.sort((a, b) => a - b);
+    const redisCalls = commandsPerEvent(calls, await redisCommandCalls(redis.url), r.committedAt.size);
     const metricsText = await (await fetch(worker.url.replace('localhost', '127.0.0.1') + '/metrics')).text();
     const apiCalls = [...metricsText.matchAll(/^snowgate_servicenow_api_calls_total\{[^}]*\} (\d+)/gm)].reduce((a, m) => a + Number(m[1]), 0);
-    const delivered = new Set(deliveries.map((d) => d.id)).size;
     if (process.env.BENCH_LOG_DIR) printWorkerMemory(metricsText);
     if (process.env.BENCH_WORKER_NODE_ARGS?.includes('--heapsnapshot-signal=SIGUSR2')) await takeHeapSnapshot(worker.child.pid!);
-    if (process.env.BENCH_LOG_DIR) await diagnose(redis.url, committedAt, deliveries, subscriber.deliveries, epoch, waitedMs);
+    if (process.env.BENCH_LOG_DIR) await diagnose(redis.url, r.committedAt, r.deliveries, subscriber.deliveries, r.epoch, r.waitedMs);
     const simStats = (await (await sim(simulator.url, '/__sim/stats')).json()) as { webhooks: { sent: number; failed: number; lastError?: string } };
     const queues = ((await (await fetch(api.url.replace('localhost', '127.0.0.1') + '/ops/api/queues', { headers: { authorization: 'Bearer bench-admin-token-0000' } })).json()) as { queues: { name: string; counts: Record<string, number> }[] }).queues;
     const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
+    const c = r.cpuMs;
+    const [committed, delivered, e2e, warmUp, cpu] = phaseLines('gateway', r, `api ${c.api.toFixed(2)} ms, worker ${c.worker.toFixed(2)} ms, redis ${c.redis.toFixed(2)} ms = ${sum([c.api, c.worker, c.redis]).toFixed(2)} ms; simulator ${c.simulator.toFixed(2)} ms, sender+subscriber ${r.benchCpuMs.toFixed(2)} ms`);
     process.stdout.write(
       [
-        `changes committed   ${committedAt.size} in ${sentSeconds.toFixed(1)} s (${(committedAt.size / sentSeconds).toFixed(0)}/s), sender failures ${failed}`,
-        `webhooks            sent ${simStats.webhooks.sent}, failed ${simStats.webhooks.failed}${simStats.webhooks.lastError ? ` (last: ${simStats.webhooks.lastError})` : ''}`,
-        `events delivered    ${delivered} (distinct ids) within ${(waitedMs / 1000).toFixed(0)} s, matched to their change ${latencies.length + warmUp.length}, duplicate deliveries ${deliveries.length - delivered}, bad signatures ${subscriber.badSignatures()}`,
-        `queues at the end   ${queues.map((q) => `${q.name} ${Object.entries(q.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k}=${n}`).join(' ') || 'empty'}`).join('; ')}`,
-        `end-to-end          p50 ${percentile(latencies, 50).toFixed(0)} ms  p99 ${percentile(latencies, 99).toFixed(0)} ms  max ${latencies.at(-1)?.toFixed(0)} ms  (goal p99 ≤ 250 ms; the ${SECONDS} s measured, ${latencies.length} events)`,
-        `  warm-up           p50 ${percentile(warmUp, 50).toFixed(0)} ms  p99 ${percentile(warmUp, 99).toFixed(0)} ms  max ${warmUp.at(-1)?.toFixed(0) ?? '-'} ms  (the first ${WARMUP_SECONDS} s, processes cold, ${warmUp.length} events)`,
-        `p99 per 10 s       ${[...byWindow].map((w, i) => `${i * 10}s: ${w ? percentile(w.sort((a, b) => a - b), 99).toFixed(0) : '-'}`).join(', ')} ms`,
-        `ServiceNow API calls ${apiCalls} → ${(apiCalls / Math.max(1, delivered)).toFixed(3)} per delivered event (goal ≤ 0.3)`,
-        `CPU per event       api ${cpuMs(api.child.pid!, cpuBefore.api).toFixed(2)} ms, worker ${cpuMs(worker.child.pid!, cpuBefore.worker).toFixed(2)} ms, redis ${cpuMs(redis.pid!, cpuBefore.redis).toFixed(2)} ms, simulator ${cpuMs(simulator.child.pid!, cpuBefore.simulator).toFixed(2)} ms, sender+subscriber ${((benchCpu.user + benchCpu.system) / 1000 / Math.max(1, measuredChanges)).toFixed(2)} ms`,
-        `peak RSS            api ${mb(peak.api)}, worker ${mb(peak.worker)}, simulator ${mb(peak.simulator)}, bench+subscriber ${mb(peak.bench)} (goal ≤ 200 MB per gateway process)`,
+        committed,
+        `[gateway] webhooks            sent ${simStats.webhooks.sent} (all phases), failed ${simStats.webhooks.failed}${simStats.webhooks.lastError ? ` (last: ${simStats.webhooks.lastError})` : ''}`,
+        `${delivered}, bad signatures ${subscriber.badSignatures()}`,
+        `[gateway] queues at the end   ${queues.map((q) => `${q.name} ${Object.entries(q.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k}=${n}`).join(' ') || 'empty'}`).join('; ')}`,
+        `${e2e}  (goal p99 ≤ 250 ms)`,
+        warmUp,
+        `[gateway] p99 per 10 s       ${[...r.byWindow].map((w, i) => `${i * 10}s: ${w ? percentile(w.sort((a, b) => a - b), 99).toFixed(0) : '-'}`).join(', ')} ms`,
+        `[gateway] ServiceNow API calls ${apiCalls} → ${(apiCalls / Math.max(1, r.delivered)).toFixed(3)} per delivered event (goal ≤ 0.3)`,
+        cpu,
+        `[gateway] Redis commands      ${redisCalls} (warm-up and measured)`,
+        `[gateway] peak RSS            api ${mb(peak.api)}, worker ${mb(peak.worker)}, simulator ${mb(peak.simulator)}, bench+subscriber ${mb(peak.bench)} (goal ≤ 200 MB per gateway process)`,
       ].join('\n') + '\n',
     );
+    return r;
   } finally {
     for (const c of children.reverse()) await c.stop();
     await subscriber.close();
     await redis.stop();
     fs.rmSync(configPath, { force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  if (PHASES.includes('gateway') && !fs.existsSync(path.join(ROOT, 'dist/cli.js'))) throw new Error('run `npm run build` first (npm run bench:e2e does)');
+  const signatureKey = whsec();
+  const simulator = await spawnReady([...nodeArgs('BENCH_SIM_NODE_ARGS'), path.join(ROOT, 'dist/cli.js'), 'simulator', '--port', String(await freePort()), '--client-credentials'], { LOG_LEVEL: 'warn' }, 'simulator');
+  try {
+    const ids = await createCases(simulator.url, RECORDS);
+    await sim(simulator.url, '/__sim/knobs', { method: 'POST', body: JSON.stringify({ latencyMs: 25, webhookConcurrency: 64 }) });
+    const slots = plan(ids);
+    process.stdout.write(`machine: ${machine()}\nload: ${RATE} changes/s for ${WARMUP_SECONDS} s of warm-up, then ${SECONDS} s measured (${slots.length} changes on ${RECORDS} cases, ${BURSTY * 100}% of records changed 3–5 times within a second); simulator API latency 25 ms; phases ${PHASES.join(', ')}\n`);
+    const relay = PHASES.includes('relay') ? await relayPhase(simulator.url, slots, signatureKey) : undefined;
+    const gateway = PHASES.includes('gateway') ? await gatewayPhase(simulator, slots, signatureKey) : undefined;
+    if (relay && gateway) {
+      const g = sum([gateway.cpuMs.api, gateway.cpuMs.worker, gateway.cpuMs.redis]);
+      const b = sum([relay.cpuMs.door, relay.cpuMs.forward, relay.cpuMs.redis]);
+      process.stdout.write(
+        `gateway ÷ bare relay  CPU per event ${(g / b).toFixed(2)}× (gateway ${g.toFixed(2)} ms: api + worker + Redis; relay ${b.toFixed(2)} ms: door + forward + Redis)\n` +
+          `                      end-to-end gateway ${latencyLine(gateway.latencies)}; relay ${latencyLine(relay.latencies)}\n`,
+      );
+    }
+  } finally {
+    await simulator.stop();
   }
 }
 

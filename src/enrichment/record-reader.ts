@@ -9,14 +9,19 @@ interface Waiter {
 
 interface Batch {
   waiters: Map<string, Waiter[]>;
+  /** Set once the batch is due: at the end of this turn, or when the query in flight had its time. */
+  scheduled?: boolean;
   timer?: NodeJS.Timeout;
 }
 
 export interface RecordReaderOptions {
   /** Most sys_ids in one `sys_idIN` query (default 100). */
   maxBatch?: number;
-  /** How long a read waits for company before it goes (default 15 ms: at a few hundred changes a second, batches of several records). */
-  windowMs?: number;
+  /**
+   * How long reads of a table wait while a query of that table is in flight before they go anyway in a query
+   * of their own (default 250 ms), so a slow or retried query does not hold the next ones for long.
+   */
+  maxWaitMs?: number;
   /** Called once per ServiceNow query, with how many records it asked for. */
   onQuery?: (table: string, size: number) => void;
 }
@@ -24,15 +29,20 @@ export interface RecordReaderOptions {
 /**
  * Reads records by sys_id for one instance, grouping concurrent reads of one table into a single
  * `sys_idIN…` query (bounded batch size) and sharing one read among concurrent callers of the same record.
+ * No read waits for company that may never come: when no query of its table is in flight, the reads asked for
+ * in this event-loop turn go at its end; while one is in flight, the reads asked for meanwhile gather and go
+ * together as soon as it is answered (or after `maxWaitMs`). A lone change is read at once; under load, each
+ * query carries what arrived during the previous one.
  */
 export class RecordReader {
   private readonly batches = new Map<string, Batch>();
+  private readonly inFlight = new Map<string, number>();
   private readonly maxBatch: number;
-  private readonly windowMs: number;
+  private readonly maxWaitMs: number;
 
   constructor(private readonly api: EnrichmentApi, private readonly options: RecordReaderOptions = {}) {
     this.maxBatch = options.maxBatch ?? 100;
-    this.windowMs = options.windowMs ?? 15;
+    this.maxWaitMs = options.maxWaitMs ?? 250;
   }
 
   /**
@@ -45,12 +55,23 @@ export class RecordReader {
       if (!batch) {
         batch = { waiters: new Map() };
         this.batches.set(table, batch);
-        batch.timer = setTimeout(() => this.flush(table), this.windowMs);
+        if (!this.inFlight.get(table)) this.schedule(table, batch);
+        else batch.timer = setTimeout(() => this.flush(table), this.maxWaitMs);
       }
       const list = batch.waiters.get(sysId) ?? [];
       list.push({ resolve, reject, trace });
       batch.waiters.set(sysId, list);
       if (batch.waiters.size >= this.maxBatch) this.flush(table);
+    });
+  }
+
+  /** Sends the batch at the end of this turn, with every read of the table asked for until then. */
+  private schedule(table: string, batch: Batch): void {
+    if (batch.scheduled) return;
+    batch.scheduled = true;
+    clearTimeout(batch.timer);
+    setImmediate(() => {
+      if (this.batches.get(table) === batch) this.flush(table);
     });
   }
 
@@ -62,18 +83,29 @@ export class RecordReader {
     const ids = [...batch.waiters.keys()];
     this.options.onQuery?.(table, ids.length);
     const started = Date.now();
+    this.inFlight.set(table, (this.inFlight.get(table) ?? 0) + 1);
     this.api
       .queryTable(table, { query: `sys_idIN${ids.join(',')}`, displayValue: 'all', limit: ids.length })
       .then((rows) => {
+        this.settled(table);
         reportCall(batch, { api: 'table', table, status: 200, ms: Date.now() - started, records: ids.length });
         const byId = new Map<string, ServiceNowRow>();
         for (const row of rows) byId.set(fieldValue(row.sys_id), row);
         for (const [id, waiters] of batch.waiters) for (const w of waiters) w.resolve(byId.get(id));
       })
       .catch((err) => {
+        this.settled(table);
         reportCall(batch, { api: 'table', table, status: failedStatus(err), ms: Date.now() - started, records: ids.length, error: (err as Error).message });
         for (const waiters of batch.waiters.values()) for (const w of waiters) w.reject(err);
       });
+  }
+
+  /** A query of the table was answered: what gathered meanwhile goes now. */
+  private settled(table: string): void {
+    const left = (this.inFlight.get(table) ?? 1) - 1;
+    if (left > 0) this.inFlight.set(table, left);
+    else this.inFlight.delete(table);
+    if (this.batches.has(table)) this.flush(table);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { EnrichmentTrace } from '../enrichment/enrichment-trace';
+import { eventJson } from '../events/event-json';
 import { eventTypeOf } from '../events/event-type';
 import type { SnowgateEvent } from '../events/to-cloud-event';
 import type { EnqueueObserver } from '../ingest/change-enqueuer';
@@ -61,7 +62,7 @@ export function changeStages(recorder: EventRecorder): EnqueueObserver & IngestO
         const { number, parentNumber } = numbersOf(event.data);
         const found = number !== change.record.number ? number : undefined;
         const writeId = (event as unknown as { snowgatewrite?: string }).snowgatewrite;
-        return { body: JSON.stringify(event), entry: (trace as EnrichmentLog).entry(), fields: { number: found, writeId }, terms: [found, parentNumber] };
+        return { body: eventJson(event), entry: (trace as EnrichmentLog).entry(), fields: { number: found, writeId }, terms: [found, parentNumber] };
       });
     },
     skipped(change, reason, writeId) {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { HTTP } from 'cloudevents';
-import { Webhook } from 'standardwebhooks';
+import { signerFor } from '../lib/webhook-signer';
+import { eventJson } from './event-json';
 import type { SnowgateEvent } from './to-cloud-event';
 
 function readVersion(): string {
@@ -25,12 +25,12 @@ export interface SignedRequest {
 /**
  * Serializes an event in CloudEvents structured mode (`application/cloudevents+json`) and signs it with
  * Standard Webhooks headers: `webhook-id` = the event id (the same on every retry), `webhook-timestamp` =
- * `now` in unix seconds, `webhook-signature` = `v1,<base64 HMAC-SHA256>` under `signatureKey` (`whsec_…`).
+ * `now` in unix seconds, `webhook-signature` = `v1,<base64 HMAC-SHA256>` under `signatureKey` (`whsec_…`),
+ * computed by node:crypto (see WebhookSigner; the same bytes as the `standardwebhooks` package).
  */
 export function signEvent(event: SnowgateEvent, signatureKey: string, now = new Date(), userAgent = USER_AGENT): SignedRequest {
-  const message = HTTP.structured(event);
-  const body = typeof message.body === 'string' ? message.body : JSON.stringify(message.body);
-  const signature = new Webhook(signatureKey).sign(event.id, now, body);
+  const body = eventJson(event); // = HTTP.structured(event).body, made once per event
+  const signature = signerFor(signatureKey).sign(event.id, now, body);
   return {
     body,
     headers: {

@@ -22,6 +22,9 @@ export type SnowgateEvent = CloudEvent<EventData>;
  * is unusable), `datacontenttype` = application/json, `data` = the enriched record as given.
  */
 export function toCloudEvent(change: ChangeJob, instance: Instance, data: object, writeId?: string): SnowgateEvent {
+  // built unchecked (strict = false): the SDK's per-event schema validation and extension-name checks cost the
+  // hot path and cannot fail for what is built here (fixed lowercase names, string values, a valid RFC 3339
+  // time); tests/events/normalization.test.ts validates events of every kind with the SDK
   return new CloudEvent<EventData>({
     specversion: '1.0',
     id: change.eventId,
@@ -37,7 +40,7 @@ export function toCloudEvent(change: ChangeJob, instance: Instance, data: object
     ...(writeId ? { snowgatewrite: writeId } : {}),
     // CloudEvents "sequence" extension: the change's place among its record's changes (zero-padded so it sorts as text)
     ...(isMutableTable(change.table) ? { sequence: sequenceOf(change) } : {}),
-  });
+  }, false);
 }
 
 /** `sys_mod_count` zero-padded to 10 digits; a delete comes right after the version it deleted. */

@@ -1,7 +1,7 @@
 import type { GlideRecord } from './glide-values';
 import { journalHistory } from './journal-history';
 import type { RecordStore } from './record-store';
-import { TABLES, allColumns } from './table-definitions';
+import { TABLES, hasColumn } from './table-definitions';
 
 /** Where a (possibly dot-walked) field path ends: the table and column holding the value. */
 export interface FieldTarget {
@@ -16,11 +16,23 @@ export interface FieldTarget {
  * any segment is not a column, or a non-final segment is not a reference (an "invalid field").
  */
 export function fieldTarget(table: string, path: string): FieldTarget | undefined {
+  const key = `${table}\u0000${path}`;
+  if (targets.has(key)) return targets.get(key);
+  const target = resolveTarget(table, path);
+  if (targets.size < MAX_TARGETS) targets.set(key, target);
+  return target;
+}
+
+/** Resolved paths (the table definitions never change): shaping every record of a list asks for the same few. */
+const targets = new Map<string, FieldTarget | undefined>();
+const MAX_TARGETS = 10_000;
+
+function resolveTarget(table: string, path: string): FieldTarget | undefined {
   const segments = path.split('.');
   let current = table;
   for (let i = 0; i < segments.length; i += 1) {
     const def = TABLES.get(current);
-    if (!def || !allColumns(def).includes(segments[i])) return undefined;
+    if (!def || !hasColumn(def, segments[i])) return undefined;
     const reference = def.references[segments[i]];
     if (i === segments.length - 1) return { table: current, column: segments[i], ...(reference ? { reference } : {}) };
     if (!reference) return undefined;

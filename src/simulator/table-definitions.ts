@@ -145,3 +145,15 @@ export const TABLES: ReadonlyMap<string, TableDefinition> = new Map(DEFINITIONS.
 export function allColumns(def: TableDefinition): string[] {
   return [...SYSTEM_COLUMNS, ...def.columns];
 }
+
+const columnSets = new WeakMap<TableDefinition, ReadonlySet<string>>();
+
+/** Whether `column` is one of the table's columns (system columns included); a set made once per table. */
+export function hasColumn(def: TableDefinition, column: string): boolean {
+  let set = columnSets.get(def);
+  if (!set) {
+    set = new Set(allColumns(def));
+    columnSets.set(def, set);
+  }
+  return set.has(column);
+}

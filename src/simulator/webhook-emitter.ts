@@ -1,9 +1,9 @@
-import { Webhook } from 'standardwebhooks';
 import { GENERIC_WEBHOOK_FIELDS, WEBHOOK_FIELDS, webhookIdFor } from '../ingest/webhook-fields';
 import type { Logger } from '../lib/logger';
 import type { RecordChange } from './record-store';
 import type { SimulatorStats } from './simulator-stats';
 import { post } from './http-post';
+import { WebhookSigner } from '../lib/webhook-signer';
 
 /** Where the simulated business rules send their webhooks. */
 export interface WebhookTarget {
@@ -43,7 +43,7 @@ export function webhookBody(change: RecordChange): string {
  */
 export class WebhookEmitter {
   private target: WebhookTarget | null = null;
-  private signer: Webhook | null = null;
+  private signer: WebhookSigner | null = null;
   private readonly queue: Array<() => Promise<void>> = [];
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
@@ -53,7 +53,7 @@ export class WebhookEmitter {
   /** Sets or clears the target (null stops firing; queued posts still go to the old target). */
   setTarget(target: WebhookTarget | null): void {
     this.target = target;
-    this.signer = target ? new Webhook(target.secret) : null;
+    this.signer = target ? new WebhookSigner(target.secret) : null;
   }
 
   /** Called after each committed write. */
@@ -86,7 +86,7 @@ export class WebhookEmitter {
     }
   }
 
-  private async post(url: string, id: string, body: string, signer: Webhook): Promise<void> {
+  private async post(url: string, id: string, body: string, signer: WebhookSigner): Promise<void> {
     const now = new Date();
     try {
       const status = await post(

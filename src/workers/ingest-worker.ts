@@ -55,18 +55,26 @@ function isRetryable(err: unknown): boolean {
  */
 async function enrichAndHandOver(deps: IngestWorkerDeps, change: ChangeJob, instance: Instance, at: { stage: string }, writeId?: string): Promise<{ eventId: string; type: string; delivered: boolean }> {
   // join the record's lane before enriching: changes of one record taken up together (a burst) are all in
-  // the lane by the time the first of them is ready, so none overtakes an older one still being enriched
+  // the lane by the time the first of them is ready, so none overtakes an older one still being enriched.
+  // The join is not awaited before the enrichment starts: on the auto-pipelined hot-path connection it goes in
+  // the same write as the enrichment's state-cache read, and Redis runs it first — one round trip instead of two
   let lane;
+  let joined: Promise<void> | undefined;
   if (deps.lanes && isMutableTable(change.table)) {
     at.stage = 'lane join';
     lane = deps.lanes.ticket(instance.id, change.table, change.sysId, change.sysModCount, change.operation);
-    await deps.lanes.join(lane, change.eventId);
+    joined = deps.lanes.join(lane, change.eventId);
   }
-  at.stage = 'enrich';
   const trace = deps.observer?.traceOf(change);
   let data;
   try {
-    data = await deps.enricher.enrich(change, instance, trace);
+    const enriched = deps.enricher.enrich(change, instance, trace);
+    if (joined) {
+      enriched.catch(() => undefined); // awaited below; a failure meanwhile must not count as unhandled
+      await joined;
+    }
+    at.stage = 'enrich';
+    data = await enriched;
   } catch (err) {
     // a change that will never be delivered must not hold its record's newer changes up
     if (lane && !isRetryable(err)) await deps.lanes!.leave(lane, change.eventId).catch(() => undefined);

@@ -1,8 +1,10 @@
+import { CloudEvent, HTTP } from 'cloudevents';
 import { eventTypeOf } from '../../src/events/event-type';
+import { signEvent } from '../../src/events/sign-event';
 import { eventSchemaFileFor, validateEventData } from '../../src/events/event-schemas';
 import { glideToRfc3339 } from '../../src/events/glide-time';
 import { eventFromJson, toCloudEvent } from '../../src/events/to-cloud-event';
-import { attachmentData, caseData, changeOf, instanceFor, journalData, sysId } from './fixtures';
+import { attachmentData, caseData, changeOf, instanceFor, journalData, SIGNATURE_KEY, sysId } from './fixtures';
 
 const instance = instanceFor('acme', 'https://consumer.example.com/events');
 
@@ -43,6 +45,24 @@ describe('toCloudEvent', () => {
     expect(toCloudEvent(change, instance, { sys_id: change.sysId }).time).toBe('2026-11-22T10:00:05.000Z');
     expect(glideToRfc3339('2026-02-30 10:00:00')).toBeUndefined();
     expect(glideToRfc3339('2026-02-03 04:05:06')).toBe('2026-02-03T04:05:06.000Z');
+  });
+
+  it.each([
+    ['sn_customerservice_case', 'insert', undefined],
+    ['sn_customerservice_case', 'update', 'write-123'],
+    ['sn_customerservice_case', 'delete', undefined],
+    ['sys_journal_field', 'insert', undefined],
+    ['sys_attachment', 'insert', undefined],
+    ['kb_knowledge', 'update', undefined],
+  ] as const)('when a %s %s (write %s) is built without the SDK checks, then the SDK validates it and the delivered body', (table, operation, writeId) => {
+    const change = changeOf(table, operation);
+    const event = toCloudEvent(change, instance, { sys_id: change.sysId, number: 'X1' }, writeId);
+    expect(event.validate()).toBe(true);
+    const signed = signEvent(event, SIGNATURE_KEY);
+    expect(signed.body).toBe(HTTP.structured(event).body);
+    const received = HTTP.toEvent({ headers: signed.headers, body: signed.body }) as CloudEvent;
+    expect(received.validate()).toBe(true);
+    expect(new CloudEvent(JSON.parse(signed.body)).validate()).toBe(true); // strict construction, as a subscriber's SDK does
   });
 
   it('survives the round trip through a job (JSON) unchanged', () => {
