@@ -5,7 +5,7 @@
  * (change committed → event at the subscriber), ServiceNow API calls per delivered event, and the peak RSS
  * of each process. Figures, not a test.
  *
- * Knobs: BENCH_RATE (500), BENCH_SECONDS (60), BENCH_WARMUP_SECONDS (10), BENCH_RECORDS (3000);
+ * Knobs: BENCH_RATE (500), BENCH_SECONDS (60), BENCH_WARMUP_SECONDS (10), BENCH_RECORDS (3000), BENCH_API_LATENCY_MS (25);
  * Two phases, back to back on the same simulator with the same planned changes (BENCH_PHASES, default
  * `relay,gateway`): first the bare relay (bench/bare-relay.ts: a node:http door that LPUSHes each webhook, a
  * process that BRPOPs and POSTs it signed; its own private redis-server), then the gateway (its own private
@@ -27,6 +27,8 @@ import { changeKey, driveLoad, latencyLine, SIM_AUTH, type LoadResult, type Slot
 
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+/** The simulated ServiceNow's answer time for every API call — the sender's PATCHes included, so it is in every latency, the relay's too. */
+const API_LATENCY_MS = Number(process.env.BENCH_API_LATENCY_MS ?? 25);
 /** Load at the same rate before the measured window, so the figures are of warm processes; the warm-up's own p99 is printed too. */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 3000);
@@ -176,9 +178,9 @@ async function main(): Promise<void> {
   const simulator = await spawnReady([...nodeArgs('BENCH_SIM_NODE_ARGS'), path.join(ROOT, 'dist/cli.js'), 'simulator', '--port', String(await freePort()), '--client-credentials'], { LOG_LEVEL: 'warn' }, 'simulator');
   try {
     const ids = await createCases(simulator.url, RECORDS);
-    await sim(simulator.url, '/__sim/knobs', { method: 'POST', body: JSON.stringify({ latencyMs: 25, webhookConcurrency: 64 }) });
+    await sim(simulator.url, '/__sim/knobs', { method: 'POST', body: JSON.stringify({ latencyMs: API_LATENCY_MS, webhookConcurrency: 64 }) });
     const slots = plan(ids);
-    process.stdout.write(`machine: ${machine()}\nload: ${RATE} changes/s for ${WARMUP_SECONDS} s of warm-up, then ${SECONDS} s measured (${slots.length} changes on ${RECORDS} cases, ${BURSTY * 100}% of records changed 3–5 times within a second); simulator API latency 25 ms; phases ${PHASES.join(', ')}\n`);
+    process.stdout.write(`machine: ${machine()}\nload: ${RATE} changes/s for ${WARMUP_SECONDS} s of warm-up, then ${SECONDS} s measured (${slots.length} changes on ${RECORDS} cases, ${BURSTY * 100}% of records changed 3–5 times within a second); simulator API latency ${API_LATENCY_MS} ms; phases ${PHASES.join(', ')}\n`);
     const relay = PHASES.includes('relay') ? await relayPhase(simulator.url, slots, signatureKey) : undefined;
     const gateway = PHASES.includes('gateway') ? await gatewayPhase(simulator, slots, signatureKey) : undefined;
     if (relay && gateway) {
