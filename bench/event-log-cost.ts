@@ -53,7 +53,7 @@ async function redisCpuMs(redis: Redis): Promise<number> {
 async function recording(url: string): Promise<string[]> {
   const admin = new Redis(url);
   const recordTo = connectRedis({ url }, 'producer', { autoPipelining: true });
-  const log = createEventLog({ recordTo, readFrom: admin, prefix: '{bench}', days: 7, maxPerInstance: 10_000 });
+  const log = createEventLog({ recordTo, readFrom: admin, layout: '{bench}', days: 7, maxPerInstance: 10_000 });
   const instance = instanceFor('bench', 'http://127.0.0.1:9/');
   const changes = Array.from({ length: EVENTS }, (_, i) => changeOf(i));
   const events = changes.map((c) => toCloudEvent(c, instance, caseData(c)));

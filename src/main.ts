@@ -89,7 +89,7 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
   });
   metrics.setBreakerSource(() => breaker.states(registry.list().filter((i) => i.events.callbackUrl).map((i) => i.id)));
   watchInstanceChanges(registry, deliveries, breaker, tokens, logger);
-  const eventLog = openEventLog(settings, target, producer, metrics, logger, shutdown);
+  const eventLog = openEventLog(settings, layout, target, producer, metrics, logger, shutdown);
 
   const parts: SnowgateParts = { settings, logger, registry, store, producer, commands, layout, migration, partitions, writeLedger, tokens, clients, deliveries, breaker, metrics, opsQueues, eventLog };
   const { role } = settings;
@@ -103,14 +103,14 @@ export async function startSnowgate(options: SnowgateOptions): Promise<RunningSn
  * The event log, recording on a connection of its own: auto-pipelined (a stage costs no round trip) and failing
  * fast like the request path, so that while Redis is away stages are counted and dropped, never queued up in memory.
  */
-function openEventLog(settings: EnvSettings, target: { url: string; cluster: boolean }, readFrom: RedisClient, metrics: Metrics, logger: Logger, shutdown: Shutdown): EventLog | undefined {
+function openEventLog(settings: EnvSettings, layout: PartitionLayout, target: { url: string; cluster: boolean }, readFrom: RedisClient, metrics: Metrics, logger: Logger, shutdown: Shutdown): EventLog | undefined {
   if (settings.eventLog.maxPerInstance === 0) return undefined;
   const recordTo = connectRedis(target, 'producer', { autoPipelining: true, label: 'event-log' });
   recordTo.on('error', (err) => logger.debug('redis event-log connection error', { err: err.message }));
   const log = createEventLog({
     recordTo,
     readFrom,
-    prefix: settings.queuePrefix,
+    layout,
     days: settings.eventLog.days,
     maxPerInstance: settings.eventLog.maxPerInstance,
     onError: (err) => {

@@ -43,7 +43,7 @@ export async function runBackfillCommand(args: BackfillArgs, options: ResolveOpt
   const partitions = openPartitionQueues(layout, redis, settings.redisWaitReplicas);
   // the backfilled changes enter the event log like any other (source backfill); sent before the connection closes
   const { eventLog } = settings;
-  const log = eventLog.maxPerInstance > 0 ? createEventLog({ recordTo: redis, readFrom: redis, prefix: settings.queuePrefix, ...eventLog }) : undefined;
+  const log = eventLog.maxPerInstance > 0 ? createEventLog({ recordTo: redis, readFrom: redis, layout, ...eventLog }) : undefined;
   try {
     const { instance } = await findInstance(resolved, args.instanceId, redis);
     const tokens = new TokenManager({ redis, encryptionKey: settings.encryptionKey, instances: new InstanceRegistry([instance]), keyPrefix: `${settings.queuePrefix}:tokens`, logger });

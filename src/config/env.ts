@@ -88,7 +88,7 @@ export interface EnvSettings {
   eventLog: {
     /** SNOWGATE_EVENT_LOG_DAYS — how long an event is kept after it was received (default 7, 1 to 365). */
     days: number;
-    /** SNOWGATE_EVENT_LOG_MAX — most events kept per instance, the oldest dropped first (default 10000; 0 turns the log off). */
+    /** SNOWGATE_EVENT_LOG_MAX — most events kept per instance, the oldest dropped first (default 10000; 0 turns the log off); with N partitions each keeps ceil(max / N) of an instance, so the bound is approximate. */
     maxPerInstance: number;
   };
 }

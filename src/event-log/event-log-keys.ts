@@ -1,8 +1,16 @@
 /**
- * Every Redis key of the event log, built here and nowhere else. They live under the base prefix (the
- * deployment's hash tag, e.g. `{snowgate}`), beside other control data and apart from any partition's queues:
- * the log is read across instances and partitions (newest first, by number), and the trimming script touches
- * an instance's index and the events it drops in one call, which needs them in one cluster slot.
+ * Every Redis key of one partition of the event log, built here and nowhere else (EventLogPartitions picks the
+ * partition). An event belongs to the partition of its id (`PartitionLayout.ofKey(id)`), and everything about it
+ * lives under that partition's prefix (`PartitionLayout.prefix(p)`, its own hash tag): its meta, body and
+ * timeline, and its place in the instance, global and term indexes. Each partition is thus a whole event log in
+ * one cluster slot — the trimming script touches an instance's index and the events it drops in one call — and
+ * N partitions spread the log's commands over N masters; reads merge the partitions (see EventStore). With one
+ * partition (the default), its prefix is the base prefix (e.g. `{snowgate}`): the keys of before.
+ *
+ * While the partition count changes (see PartitionMigration), events logged under the old count stay under the
+ * old prefixes, which the log no longer reads or writes: they are not listed or found any more, and age out by
+ * their TTL (SNOWGATE_EVENT_LOG_DAYS) — every key of the log expires. The later stages of an event in flight
+ * across the change go to its partition under the new count (kept there, not listed: its `received` is not).
  *
  * - `{p}:evlog:meta:{id}` hash: the summary (instance, table, sys_id, number, type, status, counts…), TTL
  * - `{p}:evlog:body:{id}` string: the CloudEvent as delivered (or a write's request), stored once, TTL

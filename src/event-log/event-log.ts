@@ -1,6 +1,7 @@
 import type { DeliveryHooks } from '../events/delivery-record';
 import type { EnqueueObserver } from '../ingest/change-enqueuer';
 import type { RedisClient } from '../lib/redis-connections';
+import type { PartitionLayout } from '../queues/partition-layout';
 import type { IngestObserver } from '../workers/ingest-observer';
 import type { WriteEnqueueObserver } from '../writes/write-enqueuer';
 import type { WriteHooks } from '../writes/write-record';
@@ -33,8 +34,11 @@ export interface EventLogOptions {
   recordTo: RedisClient;
   /** Where the API reads. */
   readFrom: RedisClient;
-  /** The base prefix (SNOWGATE_QUEUE_PREFIX). */
-  prefix: string;
+  /**
+   * The deployment's partitions (SNOWGATE_PARTITIONS): the log spreads over them by event id (see
+   * EventLogPartitions). A string is the base prefix alone (SNOWGATE_QUEUE_PREFIX): one partition.
+   */
+  layout: PartitionLayout | string;
   days: number;
   maxPerInstance: number;
   onError?: (err: Error) => void;
@@ -42,10 +46,10 @@ export interface EventLogOptions {
 
 /** The event log of one process. */
 export function createEventLog(o: EventLogOptions): EventLog {
-  const recorder = new EventRecorder(o.recordTo, { prefix: o.prefix, days: o.days, maxPerInstance: o.maxPerInstance, onError: o.onError });
+  const recorder = new EventRecorder(o.recordTo, { layout: o.layout, days: o.days, maxPerInstance: o.maxPerInstance, onError: o.onError });
   return {
     recorder,
-    store: new EventStore(o.readFrom, o.prefix),
+    store: new EventStore(o.readFrom, o.layout),
     changes: changeStages(recorder),
     deliveries: deliveryStages(recorder),
     writes: writeStages(recorder),

@@ -1,18 +1,23 @@
 import type { RedisClient } from '../lib/redis-connections';
 import type { RedisScript } from '../lib/redis-script';
+import type { PartitionLayout } from '../queues/partition-layout';
 import type { EventStatus, TimelineEntry } from './event-entry';
-import { EventLogKeys, normalTerm } from './event-log-keys';
+import { normalTerm } from './event-log-keys';
+import { EventLogPartitions } from './event-log-partitions';
 import { recordScript } from './record-script';
 
 const DAY_MS = 86_400_000;
 
 /** How the log keeps events. */
 export interface EventRecorderOptions {
-  /** Redis key prefix (the base prefix, see EventLogKeys). */
-  prefix: string;
+  /** The deployment's partitions, or its base prefix alone (one partition); see EventLogPartitions. */
+  layout: PartitionLayout | string;
   /** How long an event is kept after it was received (SNOWGATE_EVENT_LOG_DAYS). */
   days: number;
-  /** Most events kept per instance (SNOWGATE_EVENT_LOG_MAX); the oldest go first. */
+  /**
+   * Most events kept per instance (SNOWGATE_EVENT_LOG_MAX); the oldest go first. With N partitions each keeps
+   * ceil(max / N) of an instance's events: the bound holds for the instance in total, approximately.
+   */
   maxPerInstance: number;
   /** Most timeline entries per event (default 200): the first and the latest are kept. */
   maxEntries?: number;
@@ -68,7 +73,13 @@ interface ScriptOp {
   q?: string[];
 }
 
-/** Most stages in one script call: a call runs alone in Redis, so it must stay short (well under 1 ms). */
+/** The stages of one partition waiting for this turn's call, and the texts they point to. */
+interface PartitionBatch {
+  ops: ScriptOp[];
+  texts: string[];
+}
+
+/** Most stages in one script call (one partition's): a call runs alone in Redis, so it must stay short (well under 1 ms). */
 const MAX_BATCH = 50;
 /** The script's arguments before the texts (see record-script.ts). */
 const FIXED_ARGS = 10;
@@ -78,22 +89,26 @@ const FIXED_ARGS = 10;
  * `flushMs` (or 50 stages) is sent as one script call, without waiting: recording costs the accept and delivery
  * paths no round trip and little CPU (a busy process sends one call for many events), and a failed write — Redis
  * away, its memory full — is counted and dropped: it can never fail or delay a webhook, a delivery or a write.
+ * With several partitions, a turn's stages are grouped by their event's partition: one call per partition
+ * (each routed, in a cluster, by that partition's global index), each failing or succeeding on its own.
  */
 export class EventRecorder {
-  readonly keys: EventLogKeys;
+  readonly keys: EventLogPartitions;
   private readonly script: RedisScript;
   private readonly ttlMs: number;
+  private readonly maxPerPartition: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
-  private pending: ScriptOp[] = [];
-  private texts: string[] = [];
+  private batches = new Map<number, PartitionBatch>();
+  private size = 0;
   private timer?: NodeJS.Timeout;
   private failures = 0;
 
   constructor(redis: RedisClient, private readonly options: EventRecorderOptions) {
-    this.keys = new EventLogKeys(options.prefix);
+    this.keys = new EventLogPartitions(options.layout);
     this.script = recordScript(redis);
     this.ttlMs = options.days * DAY_MS;
+    this.maxPerPartition = this.keys.perPartition(options.maxPerInstance);
     this.maxEntries = options.maxEntries ?? 200;
     this.now = options.now ?? Date.now;
   }
@@ -108,15 +123,21 @@ export class EventRecorder {
    * nothing a stage reports can throw into the path that reports it.
    */
   record(write: LogWrite | (() => LogWrite | undefined)): void {
+    let full = false;
     try {
       const built = typeof write === 'function' ? write() : write;
       if (!built) return;
-      this.pending.push(this.opOf(built));
+      const p = this.keys.of(built.id);
+      let batch = this.batches.get(p);
+      if (!batch) this.batches.set(p, (batch = { ops: [], texts: [] }));
+      batch.ops.push(this.opOf(built, batch.texts));
+      this.size += 1;
+      full = batch.ops.length >= MAX_BATCH;
     } catch (err) {
       this.fail(err as Error, 1);
       return;
     }
-    if (this.pending.length >= MAX_BATCH) this.flush();
+    if (full) this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), this.options.flushMs ?? 25);
       this.timer.unref();
@@ -127,22 +148,30 @@ export class EventRecorder {
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const ops = this.pending;
-    const texts = this.texts;
-    if (ops.length === 0) return;
-    this.pending = [];
-    this.texts = [];
-    const p = this.keys.prefixes;
-    this.script(this.keys.all(), String(this.now()), String(this.ttlMs), String(this.options.maxPerInstance), String(this.maxEntries), p.meta, p.body, p.line, p.instance, p.term, JSON.stringify(ops), ...texts)
-      .catch((err: Error) => this.fail(err, ops.length));
+    const batches = this.batches;
+    if (this.size === 0) return;
+    this.batches = new Map();
+    this.size = 0;
+    const now = String(this.now());
+    for (const [p, { ops, texts }] of batches) {
+      if (ops.length === 0) continue;
+      const keys = this.keys.at(p);
+      const k = keys.prefixes;
+      const args = [now, String(this.ttlMs), String(this.maxPerPartition), String(this.maxEntries), k.meta, k.body, k.line, k.instance, k.term];
+      try {
+        this.script(keys.all(), ...args, JSON.stringify(ops), ...texts).catch((err: Error) => this.fail(err, ops.length));
+      } catch (err) {
+        this.fail(err as Error, ops.length);
+      }
+    }
   }
 
-  private opOf(w: LogWrite): ScriptOp {
+  private opOf(w: LogWrite, texts: string[]): ScriptOp {
     const op: ScriptOp = { i: w.id, n: w.instanceId, m: w.mode, r: w.receivedAt };
     if (w.status) op.s = w.status;
     if (w.reason) op.e = w.reason;
-    if (w.entry) op.t = this.text(JSON.stringify(w.entry));
-    if (w.body) op.b = this.text(w.body);
+    if (w.entry) op.t = textAt(texts, JSON.stringify(w.entry));
+    if (w.body) op.b = textAt(texts, w.body);
     if (w.count) op.c = w.count;
     if (w.job) op.j = w.job;
     const fields = Object.entries(w.fields ?? {}).flatMap(([k, v]) => (v === undefined || v === '' ? [] : [k, String(v)]));
@@ -150,12 +179,6 @@ export class EventRecorder {
     const terms = [...new Set((w.terms ?? []).map(normalTerm).filter((t): t is string => t !== undefined))];
     if (terms.length) op.q = terms;
     return op;
-  }
-
-  /** Queues a text as an argument of this turn's call; its position among the script's ARGV (1-based). */
-  private text(value: string): number {
-    this.texts.push(value);
-    return FIXED_ARGS + this.texts.length;
   }
 
   private fail(err: Error, stages: number): void {
@@ -166,4 +189,10 @@ export class EventRecorder {
       // reporting a failure of the log must not fail anything either
     }
   }
+}
+
+/** Queues a text as an argument of a partition's call; its position among the script's ARGV (1-based). */
+function textAt(texts: string[], value: string): number {
+  texts.push(value);
+  return FIXED_ARGS + texts.length;
 }

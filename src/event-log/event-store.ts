@@ -1,31 +1,30 @@
 import type { RedisClient } from '../lib/redis-connections';
+import type { PartitionLayout } from '../queues/partition-layout';
 import type { EventDetail, EventSummary, TimelineEntry } from './event-entry';
-import { EventLogKeys } from './event-log-keys';
+import { EventLogPartitions } from './event-log-partitions';
+import { mergePages, type EventPage, type PartitionPage } from './event-page';
 import { summaryOf } from './event-summary';
 import type { EventCursor, EventQuery } from './event-query';
 
-/** One page of the list: newest first; `next` continues after its last event (absent: nothing older matches). */
-export interface EventPage {
-  events: EventSummary[];
-  next?: EventCursor;
-  /** How many logged events this page looked at. */
-  scanned: number;
-}
+export type { EventPage } from './event-page';
 
 const BATCH = 200;
-/** Most events one page looks at before it answers with what it found (and a cursor to go on). */
+/** Most events one page looks at (over all partitions) before it answers with what it found (and a cursor to go on). */
 const SCAN_BUDGET = 5000;
 
 /**
  * The read side of the event log: the list (newest first, filtered, paged by cursor) and one event with its
  * body and timeline. The list walks an index — the search term's, the instance's, or the global one — and
- * reads the summaries it meets; events whose keys expired meanwhile are skipped.
+ * reads the summaries it meets; events whose keys expired meanwhile are skipped. An event is read in its
+ * partition (by id); the list walks that index in every partition at once (separate calls: in a cluster they
+ * are different slots) and merges the pages newest first (see mergePages).
  */
 export class EventStore {
-  readonly keys: EventLogKeys;
+  readonly keys: EventLogPartitions;
 
-  constructor(private readonly redis: RedisClient, prefix: string) {
-    this.keys = new EventLogKeys(prefix);
+  /** A layout, or the base prefix alone (one partition). */
+  constructor(private readonly redis: RedisClient, layout: PartitionLayout | string) {
+    this.keys = new EventLogPartitions(layout);
   }
 
   async get(id: string): Promise<EventDetail | undefined> {
@@ -47,14 +46,20 @@ export class EventStore {
   async list(query: EventQuery): Promise<EventPage> {
     const direct = query.q ? await this.summary(query.q) : undefined;
     if (direct) return { events: matches(direct, query) ? [direct] : [], scanned: 1 };
-    const index = query.q ? this.keys.term(query.q) : query.instanceId ? this.keys.instance(query.instanceId) : this.keys.all();
-    if (!index) return { events: [], scanned: 0 };
+    const indexes = this.keys.partitions.map((k) => (query.q ? k.term(query.q) : query.instanceId ? k.instance(query.instanceId) : k.all()));
+    if (indexes.some((index) => index === undefined)) return { events: [], scanned: 0 };
+    const budget = Math.ceil(SCAN_BUDGET / this.keys.count);
+    return mergePages(await Promise.all(indexes.map((index) => this.walk(index!, query, budget))), query.limit);
+  }
+
+  /** One partition's index, newest first from the cursor: up to `limit` matching events, within `budget` looked at. */
+  private async walk(index: string, query: EventQuery, budget: number): Promise<PartitionPage> {
     const max = Math.min(query.to ?? Infinity, query.cursor?.at ?? Infinity);
     const min = query.from ?? -Infinity;
-    const events: EventSummary[] = [];
+    const found: PartitionPage['found'] = [];
     let scanned = 0;
     let last: EventCursor | undefined;
-    for (let offset = 0; scanned < SCAN_BUDGET; offset += BATCH) {
+    for (let offset = 0; scanned < budget; offset += BATCH) {
       const raw = await this.redis.zrange(index, bound(max), bound(min), 'BYSCORE', 'REV', 'LIMIT', offset, BATCH, 'WITHSCORES');
       const members = pairs(raw).filter((m) => !query.cursor || m.at !== query.cursor.at || m.id < query.cursor.id);
       const summaries = await this.summaries(members.map((m) => m.id));
@@ -62,12 +67,12 @@ export class EventStore {
         scanned += 1;
         last = member;
         const summary = summaries[i];
-        if (summary && matches(summary, query)) events.push(summary);
-        if (events.length === query.limit) return { events, next: member, scanned };
+        if (summary && matches(summary, query)) found.push({ event: summary, at: member });
+        if (found.length === query.limit) return { found, next: member, scanned };
       }
-      if (raw.length < BATCH * 2) return { events, scanned };
+      if (raw.length < BATCH * 2) return { found, scanned };
     }
-    return { events, next: last, scanned };
+    return { found, next: last, scanned };
   }
 
   /** One event's summary, without its body and timeline. */

@@ -2,12 +2,13 @@ import type { RedisClient } from '../lib/redis-connections';
 import { redisScript, type RedisScript } from '../lib/redis-script';
 
 /**
- * The stages one event-loop turn reported, written in one call: KEYS[1] is the global index (it fixes the
- * cluster slot: every key of the log shares the base prefix's hash tag); ARGV: 1 now (ms), 2 TTL (ms), 3 most
- * events per instance (and per term), 4 most timeline entries, 5–9 the key prefixes of EventLogKeys (meta,
- * body, timeline, instance index, term index: the script only appends an id, an instance or a term), 10 the
- * stages as a JSON array of `{i: id, n: instance, m: mode, r: received at, s?: status, e?: reason, t?: entry,
- * b?: body, c?: counter, j?: job, f?: [field, value, …], q?: [term, …]}`, where `t` and `b` are the positions of
+ * The stages of one partition's events one event-loop turn reported, written in one call: KEYS[1] is the
+ * partition's global index (it fixes the cluster slot: every key of the partition shares its prefix's hash
+ * tag); ARGV: 1 now (ms), 2 TTL (ms), 3 most events per instance (and per term) in this partition, 4 most
+ * timeline entries, 5–9 the partition's key prefixes of EventLogKeys (meta, body, timeline, instance index, term
+ * index: the script only appends an id, an instance or a term), 10 the stages as a JSON array of `{i: id,
+ * n: instance, m: mode, r: received at, s?: status, e?: reason, t?: entry, b?: body, c?: counter, j?: job,
+ * f?: [field, value, …], q?: [term, …]}`, where `t` and `b` are the positions of
  * further ARGV holding the text (so a body is not escaped into the JSON a second time).
  *
  * Modes: `new` writes and indexes the event; `stage` writes (creating the event if a later stage arrives

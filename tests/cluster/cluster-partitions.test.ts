@@ -77,6 +77,21 @@ describe('three partitions on a 3-master cluster (each with a replica), accepts 
     for (const prefix of layout.prefixes) expect([...kinds.get(prefix)!]).toEqual(expect.arrayContaining(['ingest', 'deliver', 'state', 'ready']));
     expect([...kinds.get(layout.base)!]).toEqual(expect.arrayContaining(['tokens', 'partitions', 'poll']));
     expect([...kinds.get(layout.base)!]).not.toContain('ingest');
+
+    // the event log is spread over the partitions too (by event id), and read back across them
+    expect(layout.prefixes.filter((prefix) => kinds.get(prefix)?.has('evlog')).length).toBeGreaterThanOrEqual(2);
+    expect([...kinds.get(layout.base)!]).not.toContain('evlog');
+    const { store } = p.gateway.snowgate.eventLog!;
+    const seen: string[] = [];
+    let cursor;
+    do {
+      const page = await store.list({ instanceId: 'acme', limit: 5, cursor });
+      seen.push(...page.events.map((e) => e.id));
+      cursor = page.next;
+    } while (cursor);
+    expect(seen.length).toBeGreaterThanOrEqual(12);
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const id of seen) expect(await store.get(id)).toMatchObject({ id, instanceId: 'acme' });
   });
 
   it("when the replica of a change's partition is paused, then the 202 waits until it has the job; paused past the wait, the answer is 503", async () => {

@@ -15,7 +15,7 @@ describe('recording when the log cannot be written', () => {
     const redis = connectRedis({ url: `redis://127.0.0.1:${await freePort()}` }, 'producer', { autoPipelining: true });
     redis.on('error', () => undefined);
     const errors: Error[] = [];
-    const log = createEventLog({ recordTo: redis, readFrom: redis, prefix: '{sgt-unreachable}', days: 7, maxPerInstance: 10, onError: (err) => errors.push(err) });
+    const log = createEventLog({ recordTo: redis, readFrom: redis, layout: '{sgt-unreachable}', days: 7, maxPerInstance: 10, onError: (err) => errors.push(err) });
     try {
       log.changes.accepted(change, 'req-1');
       log.changes.duplicate(change, change.eventId, 'req-2');
@@ -34,7 +34,7 @@ describe('recording when the log cannot be written', () => {
     const redis = connectRedis({ url: 'redis://127.0.0.1:1' }, 'producer');
     redis.on('error', () => undefined);
     const errors: Error[] = [];
-    const log = createEventLog({ recordTo: redis, readFrom: redis, prefix: '{sgt-unbuildable}', days: 7, maxPerInstance: 10, onError: (err) => errors.push(err) });
+    const log = createEventLog({ recordTo: redis, readFrom: redis, layout: '{sgt-unbuildable}', days: 7, maxPerInstance: 10, onError: (err) => errors.push(err) });
     try {
       const data: Record<string, unknown> = { number: 'CS0001001' };
       data.self = data;
