@@ -84,6 +84,7 @@ if (browserMissing) {
     expect(text).toMatch(/write-dead-letter\s+0 Jobs/);
     // the header's menu links to the event log
     await page.locator('header button').last().click();
+    await page.getByRole('menu').getByText('Event log').waitFor({ timeout: 5_000 }); // the menu opens after the click's render
     expect(await page.getByRole('menu').getByText('Event log').count()).toBe(1);
     expect(await page.locator('a[href="/ops/events"]').count()).toBe(1);
     expect(cspViolations).toEqual([]);
