@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createEventLog, type EventLog } from '../../src/event-log/event-log';
 import type { EventCursor, EventQuery } from '../../src/event-log/event-query';
@@ -6,25 +5,10 @@ import type { ChangeJob } from '../../src/queues/change-job';
 import { PartitionLayout } from '../../src/queues/partition-layout';
 import { SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis-server';
 import { deleteKeys } from '../helpers/test-gateway';
+import { changeJob as change } from './change-fixture';
 
 const CASE = 'sn_customerservice_case';
 const INCIDENT = 'incident';
-
-function change(n: number, over: Partial<ChangeJob> = {}): ChangeJob {
-  return {
-    eventId: crypto.randomUUID(),
-    instanceId: 'acme',
-    table: CASE,
-    sysId: crypto.randomBytes(16).toString('hex'),
-    operation: 'update',
-    sysUpdatedOn: '2026-01-01 10:00:00',
-    sysModCount: String(n),
-    record: { number: `CS${String(1000 + n).padStart(7, '0')}`, short_description: `case ${n}` },
-    source: 'webhook',
-    receivedAt: Date.now(),
-    ...over,
-  };
-}
 
 /** Newest first, as the list orders: received time, then id, both descending. */
 const newestFirst = (a: ChangeJob, b: ChangeJob) => b.receivedAt - a.receivedAt || (a.eventId < b.eventId ? 1 : a.eventId > b.eventId ? -1 : 0);

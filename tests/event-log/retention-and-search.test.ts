@@ -3,27 +3,11 @@ import { Redis } from 'ioredis';
 import { createEventLog, type EventLog } from '../../src/event-log/event-log';
 import { changeStages } from '../../src/event-log/change-stages';
 import { EventRecorder } from '../../src/event-log/event-recorder';
-import type { ChangeJob } from '../../src/queues/change-job';
 import { SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis-server';
 import { deleteKeys } from '../helpers/test-gateway';
+import { changeJob as change } from './change-fixture';
 
 const DAY = 86_400_000;
-
-function change(n: number, over: Partial<ChangeJob> = {}): ChangeJob {
-  return {
-    eventId: crypto.randomUUID(),
-    instanceId: 'acme',
-    table: 'sn_customerservice_case',
-    sysId: crypto.randomBytes(16).toString('hex'),
-    operation: 'update',
-    sysUpdatedOn: '2026-01-01 10:00:00',
-    sysModCount: String(n),
-    record: { number: `CS${String(1000 + n).padStart(7, '0')}`, short_description: `case ${n}` },
-    source: 'webhook',
-    receivedAt: Date.now(),
-    ...over,
-  };
-}
 
 /** Resolves once what the recorders hold was written (they batch for a few ms, and never wait for Redis). */
 const settled = async (redis: Redis, ...logs: Array<{ recorder: { flush(): void } }>) => {
