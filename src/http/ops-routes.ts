@@ -1,6 +1,6 @@
 import express, { Router, type Request } from 'express';
 import type { Queue } from 'bullmq';
-import { AppError } from '../lib/errors';
+import { AppError, redisUnavailable } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import { dashboardLogin, dashboardSignInPage } from '../ops/dashboard-login';
 import type { EventReplay } from '../ops/event-replay';
@@ -90,7 +90,7 @@ export function createOpsRoutes(deps: OpsRoutesDeps): Router {
       );
       res.json({ queues });
     } catch (err) {
-      throw new AppError('queue_unavailable', 'The queues (Redis) are unavailable', 503, { cause: err, headers: { 'Retry-After': '5' } });
+      throw redisUnavailable('queue_unavailable', 'The queues (Redis) are unavailable', err);
     }
   });
 

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { AppError } from '../lib/errors';
+import { redisUnavailable } from '../lib/errors';
 import { CLAIM_TTL_MS, type ChangeClaims } from '../queues/change-claims';
 import { changeKey, type ChangeJob } from '../queues/change-job';
 import type { IngestQueue } from '../queues/ingest-queue';
@@ -137,10 +137,7 @@ export class ChangeEnqueuer {
         else observer?.duplicate(p.change, id, p.requestId);
       });
     } catch (err) {
-      const error = new AppError('queue_unavailable', 'The queue is unavailable; retry later', 503, {
-        headers: { 'Retry-After': '5' },
-        cause: err,
-      });
+      const error = redisUnavailable('queue_unavailable', 'The queue is unavailable; retry later', err);
       for (const p of batch) p.reject(error);
     } finally {
       clearTimeout(timer);

@@ -1,4 +1,4 @@
-import { AppError } from '../lib/errors';
+import { AppError, redisUnavailable } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import { connectRedis, type RedisClient, type RedisTarget } from '../lib/redis-connections';
 import type { Instance } from './instance';
@@ -169,7 +169,7 @@ export class InstanceStore {
       return await command();
     } catch (err) {
       if (err instanceof AppError) throw err;
-      throw new AppError('store_unavailable', 'The instance store (Redis) is unavailable', 503, { cause: err, headers: { 'Retry-After': '5' } });
+      throw redisUnavailable('store_unavailable', 'The instance store (Redis) is unavailable', err);
     }
   }
 }

@@ -20,6 +20,11 @@ export class AppError extends Error {
   }
 }
 
+/** Redis did not answer (or not in time): 503 with `Retry-After: 5`, so the client tries again a little later. */
+export function redisUnavailable(code: 'queue_unavailable' | 'store_unavailable', message: string, cause: unknown): AppError {
+  return new AppError(code, message, 503, { headers: { 'Retry-After': '5' }, cause });
+}
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);

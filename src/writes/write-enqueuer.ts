@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { AppError } from '../lib/errors';
+import { AppError, redisUnavailable } from '../lib/errors';
 import type { WriteJob } from '../queues/write-job';
 import type { ReplicaAck } from '../queues/replica-ack';
 import { WRITE_IDEMPOTENCY_TTL_MS, type WriteQueue } from '../queues/write-queue';
@@ -84,7 +84,7 @@ export class WriteEnqueuer {
       return { id, duplicate: id !== job.writeId };
     } catch (err) {
       if (err instanceof AppError) throw err;
-      throw new AppError('queue_unavailable', 'The queue is unavailable; retry later', 503, { headers: { 'Retry-After': '5' }, cause: err });
+      throw redisUnavailable('queue_unavailable', 'The queue is unavailable; retry later', err);
     } finally {
       clearTimeout(timer);
     }

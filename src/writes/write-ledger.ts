@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import { AppError } from '../lib/errors';
+import { AppError, redisUnavailable } from '../lib/errors';
 import type { RedisClient } from '../lib/redis-connections';
 import type { DeadLetterQueue } from '../queues/dead-letter';
 import { latestReplayJobId, nextReplayJobId } from '../queues/replay-counter';
@@ -92,7 +92,7 @@ export class WriteLedger {
       return await work();
     } catch (err) {
       if (err instanceof AppError) throw err;
-      throw new AppError('queue_unavailable', 'The queue (Redis) is unavailable; retry later', 503, { cause: err, headers: { 'Retry-After': '5' } });
+      throw redisUnavailable('queue_unavailable', 'The queue (Redis) is unavailable; retry later', err);
     }
   }
 }
