@@ -1,14 +1,13 @@
 import type { RecordSummary } from './event-data';
 import type { ServiceNowRow } from './enrichment-api';
+import { JOURNAL_FIELDS } from '../servicenow/journal-fields';
 import { displayValue, fieldValue } from './record-reader';
 
 /**
- * Journal fields: `""` as values, their whole history as display values. That history (internal work notes
- * included) reaches subscribers only as journal events, each with its own visibility — never inside a record's.
+ * Splits a `display_value=all` row into raw values and the display values that differ from them. A journal
+ * field's history (internal work notes included) is left out: it reaches subscribers only as journal events,
+ * each with its own visibility — never inside a record's.
  */
-const JOURNAL_FIELDS: ReadonlySet<string> = new Set(['comments', 'work_notes', 'comments_and_work_notes']);
-
-/** Splits a `display_value=all` row into raw values and the display values that differ from them (journal history left out). */
 export function splitRow(row: ServiceNowRow): { record: Record<string, string>; display_values: Record<string, string> } {
   const record: Record<string, string> = {};
   const display_values: Record<string, string> = {};

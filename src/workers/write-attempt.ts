@@ -2,7 +2,8 @@ import { AppError } from '../lib/errors';
 import { insertFields, TASK_TABLES, type WriteJob, type WriteResult } from '../queues/write-job';
 import type { TableWriter } from '../servicenow/table-writer';
 import type { ServiceNowRecord } from '../servicenow/table-query';
-import { JOURNAL_FIELDS, type EchoRecords } from '../writes/echo-records';
+import { JOURNAL_INPUT_FIELDS } from '../servicenow/journal-fields';
+import type { EchoRecords } from '../writes/echo-records';
 
 /** What one attempt achieved: written now, or found already committed by an earlier attempt. */
 export interface WriteAttemptResult {
@@ -30,7 +31,7 @@ async function committedInsert(writer: TableWriter, table: string, fields: Recor
  * twice would show twice): the record's latest entries of that element carry the same text.
  */
 async function journalCommitted(writer: TableWriter, sysId: string, fields: Record<string, unknown>): Promise<boolean> {
-  const entries = JOURNAL_FIELDS.flatMap((element) => (typeof fields[element] === 'string' && String(fields[element]).trim() ? [[element, String(fields[element]).trim()] as const] : []));
+  const entries = JOURNAL_INPUT_FIELDS.flatMap((element) => (typeof fields[element] === 'string' && String(fields[element]).trim() ? [[element, String(fields[element]).trim()] as const] : []));
   if (entries.length === 0) return false;
   for (const [element, value] of entries) {
     const rows = await writer.list('sys_journal_field', `element_id=${sysId}^element=${element}^ORDERBYDESCsys_created_on`, 'element_id,element,value', 20);

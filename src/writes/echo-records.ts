@@ -2,9 +2,8 @@ import crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RedisClient } from '../lib/redis-connections';
 import type { PartitionLayout } from '../queues/partition-layout';
+import { JOURNAL_INPUT_FIELDS } from '../servicenow/journal-fields';
 
-/** The journal fields a write may carry: each non-empty one becomes a `sys_journal_field` row in ServiceNow. */
-export const JOURNAL_FIELDS = ['comments', 'work_notes'] as const;
 
 /** What the ingest side knows of a change when it asks whose it is. */
 export interface ChangeIdentity {
@@ -73,7 +72,7 @@ export class EchoRecords {
   async expect(instanceId: string, table: string, sysId: string, fields: Record<string, unknown>, writeId: string, inFlightMs: number): Promise<void> {
     const pipeline = this.redis.pipeline();
     pipeline.set(this.inFlightKey(instanceId, table, sysId), writeId, 'PX', inFlightMs);
-    for (const element of JOURNAL_FIELDS) {
+    for (const element of JOURNAL_INPUT_FIELDS) {
       const value = fields[element];
       if (typeof value === 'string' && value.trim() !== '') pipeline.set(this.journalKey(instanceId, table, sysId, element, value), writeId, 'PX', this.ttlMs);
     }
