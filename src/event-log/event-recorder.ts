@@ -100,7 +100,6 @@ export class EventRecorder {
   private readonly maxEntries: number;
   private readonly now: () => number;
   private batches = new Map<number, PartitionBatch>();
-  private size = 0;
   private timer?: NodeJS.Timeout;
   private failures = 0;
 
@@ -131,7 +130,6 @@ export class EventRecorder {
       let batch = this.batches.get(p);
       if (!batch) this.batches.set(p, (batch = { ops: [], texts: [] }));
       batch.ops.push(this.opOf(built, batch.texts));
-      this.size += 1;
       full = batch.ops.length >= MAX_BATCH;
     } catch (err) {
       this.fail(err as Error, 1);
@@ -149,9 +147,8 @@ export class EventRecorder {
     clearTimeout(this.timer);
     this.timer = undefined;
     const batches = this.batches;
-    if (this.size === 0) return;
+    if (batches.size === 0) return;
     this.batches = new Map();
-    this.size = 0;
     const now = String(this.now());
     for (const [p, { ops, texts }] of batches) {
       if (ops.length === 0) continue;
