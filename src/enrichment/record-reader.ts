@@ -9,8 +9,6 @@ interface Waiter {
 
 interface Batch {
   waiters: Map<string, Waiter[]>;
-  /** Set once the batch is due: at the end of this turn, or when the query in flight had its time. */
-  scheduled?: boolean;
   timer?: NodeJS.Timeout;
 }
 
@@ -65,11 +63,8 @@ export class RecordReader {
     });
   }
 
-  /** Sends the batch at the end of this turn, with every read of the table asked for until then. */
+  /** Sends a new batch at the end of this turn, with every read of the table asked for until then. */
   private schedule(table: string, batch: Batch): void {
-    if (batch.scheduled) return;
-    batch.scheduled = true;
-    clearTimeout(batch.timer);
     setImmediate(() => {
       if (this.batches.get(table) === batch) this.flush(table);
     });
