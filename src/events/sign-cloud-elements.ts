@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { whsecKey } from '../lib/webhook-signer';
 import { toCloudElementsNotification, type CloudElementsContext } from './cloud-elements-notification';
 import { USER_AGENT, type SignedRequest } from './sign-event';
 import type { SnowgateEvent } from './to-cloud-event';
@@ -8,7 +9,7 @@ import type { SnowgateEvent } from './to-cloud-event';
  * Elements used it — except a `whsec_` key, which always means its base64-decoded bytes (CONTRACT §7).
  */
 export function cloudElementsKey(signatureKey: string): Buffer {
-  return signatureKey.startsWith('whsec_') ? Buffer.from(signatureKey.slice(6), 'base64') : Buffer.from(signatureKey, 'utf8');
+  return signatureKey.startsWith('whsec_') ? whsecKey(signatureKey) : Buffer.from(signatureKey, 'utf8');
 }
 
 /** `sha256=` + base64 HMAC-SHA256 of the exact body: the `Elements-Webhook-Signature` header. */

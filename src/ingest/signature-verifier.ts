@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { safeEqual } from '../http/admin-auth';
 import { AppError } from '../lib/errors';
 import { secretFingerprint } from '../lib/secret-fingerprint';
+import { signatureValue, whsecKey } from '../lib/webhook-signer';
 
 /** The request headers the verifier reads (lower-case names, as Node gives them). */
 export interface WebhookHeaders {
@@ -74,7 +75,7 @@ export class SignatureVerifier {
       .filter((entry) => entry.startsWith('v1,'))
       .map((entry) => Buffer.from(entry.slice(3)));
     for (const key of this.keysFor(credentials)) {
-      const expected = Buffer.from(crypto.createHmac('sha256', key).update(`${id}.${timestamp}.`).update(rawBody).digest('base64'));
+      const expected = Buffer.from(signatureValue(key, id, timestamp, rawBody));
       if (given.some((g) => g.length === expected.length && crypto.timingSafeEqual(g, expected))) return 'signature';
     }
     throw invalid(`No matching signature found: ${expectedSecrets(credentials)} (a fingerprint: printf %s 'whsec_…' | sha256sum | cut -c1-8)`);
@@ -83,7 +84,7 @@ export class SignatureVerifier {
   private keysFor(credentials: SenderCredentials): Buffer[] {
     let keys = this.keys.get(credentials);
     if (!keys) {
-      keys = credentials.secrets.map((s) => Buffer.from(s.startsWith('whsec_') ? s.slice(6) : s, 'base64'));
+      keys = credentials.secrets.map(whsecKey);
       this.keys.set(credentials, keys);
     }
     return keys;
