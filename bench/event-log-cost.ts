@@ -2,10 +2,12 @@
  * npm run bench:event-log-cost — what recording costs, apart from everything else (the end-to-end benchmark's
  * CPU per event moves by more than this with the machine's load). Against a private Redis, records
  * BENCH_EVENTS events (default 20000) the way the gateway does — the api's `received`, the worker's `enriched`
- * (a 2.5 KB CloudEvent body, three ServiceNow calls) and a delivered attempt with its exchange — BENCH_PER_TURN
- * per event-loop turn (default 200) BENCH_GAP_MS apart (default 0) on an auto-pipelined connection, and prints the CPU each side spends per event: the
+ * (a 2.5 KB CloudEvent body, three ServiceNow calls) and a delivered attempt with its exchange, on a second
+ * recorder as a worker process would — BENCH_PER_TURN per event-loop turn (default 200) BENCH_GAP_MS apart
+ * (default 0) on an auto-pipelined connection, and prints the CPU each side spends per event: the
  * process's own (building the stage, encoding the command, reading the answer) and Redis's (its `INFO cpu`
- * and `commandstats` for the script), less what the same loop costs when it reports nothing. Then sends 2000 events to a local subscriber with and without the
+ * and `commandstats` for the script), less what the same loop costs when it reports nothing; and the Redis
+ * commands the record script ran per event, by command (`commandstats`). Then sends 2000 events to a local subscriber with and without the
  * response capture the log asks of `sendEvent`, and prints the difference. Figures, not a test.
  */
 import crypto from 'node:crypto';
@@ -50,10 +52,31 @@ async function redisCpuMs(redis: Redis): Promise<number> {
   return (value('used_cpu_user') + value('used_cpu_sys')) * 1000;
 }
 
+/** How many times Redis ran each command so far (`INFO commandstats`; commands a script runs count too). */
+async function commandCalls(redis: Redis): Promise<Map<string, number>> {
+  const calls = new Map<string, number>();
+  for (const m of (await redis.info('commandstats')).matchAll(/cmdstat_([\w|]+):calls=(\d+)/g)) calls.set(m[1], Number(m[2]));
+  return calls;
+}
+
+/** Commands Redis ran per event between two readings, the script's calls apart from what it ran, the bench's own (info, ping) left out. */
+function perEvent(before: Map<string, number>, after: Map<string, number>): { script: number; commands: number; by: string } {
+  const own = new Set(['info', 'ping', 'evalsha', 'eval', 'script|load', 'script']);
+  const delta = [...after].map(([name, n]) => [name, (n - (before.get(name) ?? 0)) / EVENTS] as const).filter(([, n]) => n > 0);
+  const commands = delta.filter(([name]) => !own.has(name));
+  return {
+    script: delta.filter(([name]) => name === 'evalsha' || name === 'eval').reduce((sum, [, n]) => sum + n, 0),
+    commands: commands.reduce((sum, [, n]) => sum + n, 0),
+    by: commands.sort((a, b) => b[1] - a[1]).map(([name, n]) => `${name} ${n.toFixed(2)}`).join(', '),
+  };
+}
+
 async function recording(url: string): Promise<string[]> {
   const admin = new Redis(url);
   const recordTo = connectRedis({ url }, 'producer', { autoPipelining: true });
+  // the api process records `received`, a worker process `enriched` and the inline attempt: two recorders, as in a deployment
   const log = createEventLog({ recordTo, readFrom: admin, layout: '{bench}', days: 7, maxPerInstance: 10_000 });
+  const workerLog = createEventLog({ recordTo, readFrom: admin, layout: '{bench}', days: 7, maxPerInstance: 10_000 });
   const instance = instanceFor('bench', 'http://127.0.0.1:9/');
   const changes = Array.from({ length: EVENTS }, (_, i) => changeOf(i));
   const events = changes.map((c) => toCloudEvent(c, instance, caseData(c)));
@@ -61,7 +84,8 @@ async function recording(url: string): Promise<string[]> {
   await admin.ping();
   await recordTo.ping();
 
-  const side = async (stage: (i: number) => void): Promise<{ js: number; redis: number }> => {
+  const side = async (stage: (i: number) => void): Promise<{ js: number; redis: number; calls: ReturnType<typeof perEvent> }> => {
+    const callsBefore = await commandCalls(admin);
     const redisBefore = await redisCpuMs(admin);
     const before = process.cpuUsage();
     for (let start = 0; start < EVENTS; start += TURN) {
@@ -69,20 +93,22 @@ async function recording(url: string): Promise<string[]> {
       await new Promise((r) => (GAP_MS ? setTimeout(r, GAP_MS) : setImmediate(r)));
     }
     log.recorder.flush();
+    workerLog.recorder.flush();
     await recordTo.ping();
     const js = cpuMs(before);
-    return { js: js / EVENTS, redis: ((await redisCpuMs(admin)) - redisBefore) / EVENTS };
+    const redis = ((await redisCpuMs(admin)) - redisBefore) / EVENTS;
+    return { js: js / EVENTS, redis, calls: perEvent(callsBefore, await commandCalls(admin)) };
   };
   // the same loop reporting nothing: what the process and Redis spend anyway (timers, pings), taken off the figures
   const idle = await side(() => undefined);
-  const net = (x: { js: number; redis: number }) => ({ js: x.js - idle.js, redis: x.redis - idle.redis });
+  const net = (x: { js: number; redis: number; calls: ReturnType<typeof perEvent> }) => ({ ...x, js: x.js - idle.js, redis: x.redis - idle.redis });
   const api = net(await side((i) => log.changes.accepted(changes[i], 'req')));
   const worker = net(await side((i) => {
     const trace = log.changes.traceOf(changes[i]);
     trace.cache('state', false);
     for (const table of ['sn_customerservice_case', 'customer_account', 'customer_contact']) trace.call({ api: 'table', table, status: 200, ms: 25, records: 4 });
-    log.changes.enriched(changes[i], events[i], trace);
-    log.deliveries.onAttempt!({ kind: 'delivered', status: 200, durationMs: 12, eventId: changes[i].eventId, eventType: events[i].type, instanceId: changes[i].instanceId, attempt: 1, inline: true, at: new Date().toISOString(), exchange });
+    workerLog.changes.enriched(changes[i], events[i], trace);
+    workerLog.deliveries.onAttempt!({ kind: 'delivered', status: 200, durationMs: 12, eventId: changes[i].eventId, eventType: events[i].type, instanceId: changes[i].instanceId, attempt: 1, inline: true, at: new Date().toISOString(), exchange });
   }));
   const stats = await admin.info('commandstats');
   if (process.env.BENCH_COMMANDSTATS) process.stdout.write(stats);
@@ -94,7 +120,11 @@ async function recording(url: string): Promise<string[]> {
     `  api side (received):                  process ${(api.js * 1000).toFixed(0)} µs, redis ${(api.redis * 1000).toFixed(0)} µs per event`,
     `  worker side (enriched + attempt):     process ${(worker.js * 1000).toFixed(0)} µs, redis ${(worker.redis * 1000).toFixed(0)} µs per event`,
     script ? `  redis, the script alone:              ${(Number(script[2]) / Number(script[1])).toFixed(1)} µs per call (${script[1]} calls)` : '',
-    `  failed writes: ${log.recorder.failed}`,
+    `  redis commands per event, the script's own:`,
+    `    api side:    ${api.calls.commands.toFixed(2)} in ${api.calls.script.toFixed(3)} script calls (${api.calls.by})`,
+    `    worker side: ${worker.calls.commands.toFixed(2)} in ${worker.calls.script.toFixed(3)} script calls (${worker.calls.by})`,
+    `    together:    ${(api.calls.commands + worker.calls.commands).toFixed(2)}`,
+    `  failed writes: ${log.recorder.failed + workerLog.recorder.failed}`,
   ];
 }
 
