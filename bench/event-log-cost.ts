@@ -20,7 +20,7 @@ import { toCloudEvent } from '../src/events/to-cloud-event';
 import { connectRedis, closeRedis } from '../src/lib/redis-connections';
 import type { ChangeJob } from '../src/queues/change-job';
 import { instanceFor, SIGNATURE_KEY } from '../tests/events/fixtures';
-import { benchRedis, machine } from './bench-kit';
+import { benchRedis, machine, redisCommandCalls } from './bench-kit';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 /** Events reported per event-loop turn, and the pause between turns: 200 and 0 is a busy process; 2 and 10 ms a quiet one (~200 events/s). */
@@ -52,16 +52,9 @@ async function redisCpuMs(redis: Redis): Promise<number> {
   return (value('used_cpu_user') + value('used_cpu_sys')) * 1000;
 }
 
-/** How many times Redis ran each command so far (`INFO commandstats`; commands a script runs count too). */
-async function commandCalls(redis: Redis): Promise<Map<string, number>> {
-  const calls = new Map<string, number>();
-  for (const m of (await redis.info('commandstats')).matchAll(/cmdstat_([\w|]+):calls=(\d+)/g)) calls.set(m[1], Number(m[2]));
-  return calls;
-}
-
-/** Commands Redis ran per event between two readings, the script's calls apart from what it ran, the bench's own (info, ping) left out. */
+/** Commands Redis ran per event between two readings, the script's calls apart from what it ran, the bench's own (info, ping, hello) left out. */
 function perEvent(before: Map<string, number>, after: Map<string, number>): { script: number; commands: number; by: string } {
-  const own = new Set(['info', 'ping', 'evalsha', 'eval', 'script|load', 'script']);
+  const own = new Set(['info', 'ping', 'hello', 'evalsha', 'eval', 'script|load', 'script']);
   const delta = [...after].map(([name, n]) => [name, (n - (before.get(name) ?? 0)) / EVENTS] as const).filter(([, n]) => n > 0);
   const commands = delta.filter(([name]) => !own.has(name));
   return {
@@ -85,7 +78,7 @@ async function recording(url: string): Promise<string[]> {
   await recordTo.ping();
 
   const side = async (stage: (i: number) => void): Promise<{ js: number; redis: number; calls: ReturnType<typeof perEvent> }> => {
-    const callsBefore = await commandCalls(admin);
+    const callsBefore = await redisCommandCalls(url);
     const redisBefore = await redisCpuMs(admin);
     const before = process.cpuUsage();
     for (let start = 0; start < EVENTS; start += TURN) {
@@ -97,7 +90,7 @@ async function recording(url: string): Promise<string[]> {
     await recordTo.ping();
     const js = cpuMs(before);
     const redis = ((await redisCpuMs(admin)) - redisBefore) / EVENTS;
-    return { js: js / EVENTS, redis, calls: perEvent(callsBefore, await commandCalls(admin)) };
+    return { js: js / EVENTS, redis, calls: perEvent(callsBefore, await redisCommandCalls(url)) };
   };
   // the same loop reporting nothing: what the process and Redis spend anyway (timers, pings), taken off the figures
   const idle = await side(() => undefined);
