@@ -1,6 +1,6 @@
 import { ConfigError } from '../lib/errors';
 import type { RedisClient } from '../lib/redis-connections';
-import { PartitionLayout } from './partition-layout';
+import type { PartitionLayout } from './partition-layout';
 import { PARTITION_QUEUES } from './queue-names';
 
 /** The partition count a deployment runs, as Redis records it under the base prefix. */
@@ -50,9 +50,8 @@ export async function recordedPartitions(redis: RedisClient, base: string): Prom
  */
 export async function checkPartitions(redis: RedisClient, layout: PartitionLayout): Promise<PartitionRecord> {
   const key = partitionRecordKey(layout.base);
-  const known = await recordedPartitions(redis, layout.base);
-  if (!known) await redis.hsetnx(key, 'count', String(layout.count));
-  else if (!(await readPartitionRecord(redis, layout.base))) await redis.hsetnx(key, 'count', String(known.count));
+  // HSETNX: a count already recorded stays; one from before partitions (1) or this process's (a new deployment) is recorded
+  await redis.hsetnx(key, 'count', String((await recordedPartitions(redis, layout.base))?.count ?? layout.count));
   const record = (await readPartitionRecord(redis, layout.base))!;
   if (record.count !== layout.count) {
     throw new ConfigError(
@@ -61,9 +60,4 @@ export async function checkPartitions(redis: RedisClient, layout: PartitionLayou
     );
   }
   return record;
-}
-
-/** The layout of the count before the last change, while the record keeps it. */
-export function previousLayout(base: string, record: PartitionRecord | undefined): PartitionLayout | undefined {
-  return record?.previous && record.previous !== record.count ? new PartitionLayout(base, record.previous) : undefined;
 }
